@@ -1,0 +1,48 @@
+package fakeorg
+
+import (
+	"github.com/cloudinv/aws-inventory/shared/inventory"
+)
+
+// Expected is the ground truth: the records a complete collection of every
+// ACTIVE member account's enabled regions must produce, with identity fields
+// and attributes filled in. Time fields (collected_at, first/last seen) and
+// run IDs are left zero: they depend on the run, not on the organization.
+// Departments follow inventory.Department with no account tag from config
+// (resource tag, else account name), as in a discovery-only run.
+func (o *Org) Expected() []inventory.Record {
+	var out []inventory.Record
+	for _, a := range o.Accounts {
+		if a.Status != StatusActive {
+			continue
+		}
+		for _, r := range a.Regions {
+			if !r.Enabled() {
+				continue
+			}
+			out = append(out, o.expectedEC2(a, r)...)
+			out = append(out, o.expectedRDS(a, r)...)
+			out = append(out, o.expectedLambda(a, r)...)
+		}
+		out = append(out, o.expectedS3(a)...)
+	}
+	inventory.SortRecords(out)
+	return out
+}
+
+// truthRecord starts a ground-truth record the way collect.Target.Record does.
+func truthRecord(a *Account, region, typ, id, arn string, tags map[string]string, attrs map[string]any) inventory.Record {
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	if attrs == nil {
+		attrs = map[string]any{}
+	}
+	attrs["tags"] = tags
+	return inventory.Record{
+		ResourceType: typ, ResourceID: id, ARN: arn,
+		AccountID: a.ID, AccountName: a.Name,
+		Department: inventory.Department(tags, "", a.Name),
+		Region:     region, Attributes: attrs,
+	}
+}

@@ -1,0 +1,131 @@
+// Package store defines the inventory store: resource records keyed by
+// account/region/type/id with first/last seen times and deletion marks, and
+// collection runs with their per-item outcomes. Backends (store/sqlite for
+// local runs, store/dynamodb for the deployed pipeline) pass the same
+// contract suite in store/storetest.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/cloudinv/aws-inventory/shared/inventory"
+)
+
+// ErrNotFound is returned when a run or record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrSchemaTooNew is returned when a database was written by a newer version
+// of the tool; opening it read-write could corrupt it.
+var ErrSchemaTooNew = errors.New("database schema is newer than this version of inventory supports")
+
+// Store is what the pipeline and the CLI need from a backend.
+type Store interface {
+	// PutRecords upserts records. For each: first_seen is kept from the
+	// stored record (or set to CollectedAt when new), last_seen becomes
+	// CollectedAt, deleted_at is cleared. A record whose CollectedAt is older
+	// than the stored one's is ignored, so a late or replayed batch of an
+	// older run never overwrites newer data. Idempotent.
+	PutRecords(ctx context.Context, recs []inventory.Record) error
+	// Query returns the records matching f, ordered by account, region,
+	// type, id. Deleted records are included only when f.IncludeDeleted.
+	Query(ctx context.Context, f Filter) ([]inventory.Record, error)
+	// MarkDeleted sets deleted_at=at on live records in the scope whose
+	// run_id differs from runID (they were not seen by that run), and
+	// returns how many it marked.
+	MarkDeleted(ctx context.Context, s Scope, runID string, at time.Time) (int, error)
+
+	// PutRun creates or replaces a run's header.
+	PutRun(ctx context.Context, r Run) error
+	// GetRun returns a run, or ErrNotFound.
+	GetRun(ctx context.Context, id string) (Run, error)
+	// ListRuns returns runs newest first, at most limit (0 = all).
+	ListRuns(ctx context.Context, limit int) ([]Run, error)
+	// PutItemOutcome records (or replaces) the outcome of one work item of a run.
+	PutItemOutcome(ctx context.Context, runID string, o ItemOutcome) error
+	// ItemOutcomes returns a run's item outcomes ordered by account, type.
+	ItemOutcomes(ctx context.Context, runID string) ([]ItemOutcome, error)
+
+	Close() error
+}
+
+// Filter selects records. Empty fields match everything; list fields match
+// any of their values.
+type Filter struct {
+	ResourceTypes []string
+	Accounts      []string // account IDs
+	Departments   []string
+	Regions       []string
+	// Tags must all match (key=value) on attributes.tags.
+	Tags map[string]string
+	// Since / Until bound last_seen (inclusive / exclusive); zero = unbounded.
+	Since, Until   time.Time
+	IncludeDeleted bool
+}
+
+// Scope is the part of the inventory one work item covers: one account, one
+// resource type, some regions.
+type Scope struct {
+	AccountID    string
+	ResourceType string
+	Regions      []string
+}
+
+// RunStatus values.
+const (
+	RunRunning   = "running"
+	RunSucceeded = "succeeded" // every item succeeded
+	RunPartial   = "partial"   // some items failed; see replay input
+	RunFailed    = "failed"    // the run itself failed (planning, store)
+	RunCancelled = "cancelled"
+)
+
+// Run is one collection run.
+type Run struct {
+	ID         string    `json:"run_id"`
+	Status     string    `json:"status"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	// ReplayOf is the run whose failed items this run re-collects.
+	ReplayOf string `json:"replay_of,omitempty"`
+	// Summary is the Aggregate stage's output, stored as JSON.
+	Summary []byte `json:"summary,omitempty"`
+}
+
+// Item outcome statuses.
+const (
+	ItemSucceeded = "succeeded"
+	ItemPartial   = "partial" // some regions failed
+	ItemFailed    = "failed"
+)
+
+// ItemOutcome is the result of collecting one work item (account × type).
+type ItemOutcome struct {
+	AccountID    string         `json:"account_id"`
+	AccountName  string         `json:"account_name"`
+	ResourceType string         `json:"resource_type"`
+	Status       string         `json:"status"`
+	Resources    int            `json:"resources"`
+	Error        string         `json:"error,omitempty"`
+	Regions      []RegionResult `json:"regions,omitempty"`
+	StartedAt    time.Time      `json:"started_at"`
+	DurationMS   int64          `json:"duration_ms"`
+	APICalls     int64          `json:"api_calls"`
+	Throttled    int64          `json:"throttled"`
+}
+
+// Region outcome statuses.
+const (
+	RegionOK      = "ok"
+	RegionFailed  = "failed"
+	RegionSkipped = "skipped" // not opted in, excluded; not an error
+)
+
+// RegionResult is one region's part of an item.
+type RegionResult struct {
+	Region    string `json:"region"`
+	Status    string `json:"status"`
+	Resources int    `json:"resources"`
+	Reason    string `json:"reason,omitempty"`
+}
