@@ -1,0 +1,57 @@
+package pipeline
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"time"
+
+	"github.com/cloudinv/aws-inventory/shared/access"
+	"github.com/cloudinv/aws-inventory/shared/collect"
+	"github.com/cloudinv/aws-inventory/shared/config"
+	"github.com/cloudinv/aws-inventory/shared/store"
+)
+
+// Env is what the stages need. A Lambda handler builds one per container; the
+// local runner one per run.
+type Env struct {
+	Config *config.Config
+	Access *access.Access
+	Store  store.Store
+	// Collectors by resource type (collect/registry.ByType()).
+	Collectors map[string]collect.Collector
+	// HomeRegion is where global collectors and region discovery run.
+	HomeRegion string
+	// Now is the clock (tests fix it).
+	Now func() time.Time
+	// Getenv reads the environment (EXTERNAL_ID); os.Getenv when nil.
+	Getenv func(string) string
+}
+
+func (e *Env) now() time.Time {
+	if e.Now != nil {
+		return e.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (e *Env) home() string {
+	if e.HomeRegion != "" {
+		return e.HomeRegion
+	}
+	return "us-east-1"
+}
+
+func (e *Env) getenv(k string) string {
+	if e.Getenv != nil {
+		return e.Getenv(k)
+	}
+	return os.Getenv(k)
+}
+
+// NewRunID makes a sortable, unique run ID: run-20261126T063000Z-1a2b3c.
+func NewRunID(now time.Time) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return "run-" + now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
