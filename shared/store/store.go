@@ -95,6 +95,9 @@ type Run struct {
 
 // Item outcome statuses.
 const (
+	// ItemPending is written by Plan for every item, so an item that never
+	// ran (cancelled run, lost Map child) is still known and replayable.
+	ItemPending   = "pending"
 	ItemSucceeded = "succeeded"
 	ItemPartial   = "partial" // some regions failed
 	ItemFailed    = "failed"
@@ -102,17 +105,22 @@ const (
 
 // ItemOutcome is the result of collecting one work item (account × type).
 type ItemOutcome struct {
-	AccountID    string         `json:"account_id"`
-	AccountName  string         `json:"account_name"`
-	ResourceType string         `json:"resource_type"`
-	Status       string         `json:"status"`
-	Resources    int            `json:"resources"`
-	Error        string         `json:"error,omitempty"`
-	Regions      []RegionResult `json:"regions,omitempty"`
-	StartedAt    time.Time      `json:"started_at"`
-	DurationMS   int64          `json:"duration_ms"`
-	APICalls     int64          `json:"api_calls"`
-	Throttled    int64          `json:"throttled"`
+	AccountID    string `json:"account_id"`
+	AccountName  string `json:"account_name"`
+	ResourceType string `json:"resource_type"`
+	// RoleName, Department and RequestedRegions repeat the work item, so a
+	// replay input can be rebuilt from outcomes alone.
+	RoleName         string         `json:"role_name,omitempty"`
+	Department       string         `json:"department,omitempty"`
+	RequestedRegions []string       `json:"requested_regions,omitempty"`
+	Status           string         `json:"status"`
+	Resources        int            `json:"resources"`
+	Error            string         `json:"error,omitempty"`
+	Regions          []RegionResult `json:"regions,omitempty"`
+	StartedAt        time.Time      `json:"started_at"`
+	DurationMS       int64          `json:"duration_ms"`
+	APICalls         int64          `json:"api_calls"`
+	Throttled        int64          `json:"throttled"`
 }
 
 // Region outcome statuses.
