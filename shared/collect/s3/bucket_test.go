@@ -1,0 +1,309 @@
+package s3
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+
+	"github.com/cloudinv/aws-inventory/shared/collect"
+	"github.com/cloudinv/aws-inventory/shared/fakeorg"
+	"github.com/cloudinv/aws-inventory/shared/inventory"
+)
+
+func testSpec() fakeorg.Spec {
+	sp := fakeorg.DefaultSpec()
+	sp.Now = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	sp.Accounts = 16
+	return sp
+}
+
+// healthy lists the accounts a collector can reach: active, role not denied.
+func healthy(o *fakeorg.Org) []*fakeorg.Account {
+	denied := map[string]bool{}
+	for _, id := range o.DeniedAccounts() {
+		denied[id] = true
+	}
+	var out []*fakeorg.Account
+	for _, a := range o.Accounts {
+		if a.Status == fakeorg.StatusActive && !denied[a.ID] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// target is the account's home region, where the pipeline runs S3.
+func target(o *fakeorg.Org, a *fakeorg.Account, retries int) collect.Target {
+	region := a.Regions[0].Name
+	cfg := o.MemberConfig(a.ID, region)
+	if retries > 0 {
+		cfg.RetryMaxAttempts = retries
+	}
+	return collect.Target{AccountID: a.ID, AccountName: a.Name, Region: region, AWS: cfg}
+}
+
+func collectAll(t *testing.T, run func(collect.Emit) error) []inventory.Record {
+	t.Helper()
+	var got []inventory.Record
+	if err := run(func(r inventory.Record) error { got = append(got, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func expectedBuckets(o *fakeorg.Org, accountID string) []inventory.Record {
+	var out []inventory.Record
+	for _, r := range o.Expected() {
+		if r.AccountID == accountID && r.ResourceType == inventory.S3Bucket {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// assertSameRecords compares after a JSON round trip (what the store keeps),
+// sorted by resource ID, and shows the first differing record.
+func assertSameRecords(t *testing.T, got, want []inventory.Record) {
+	t.Helper()
+	g, w := normalize(t, got), normalize(t, want)
+	for i := 0; i < len(g) && i < len(w); i++ {
+		if !reflect.DeepEqual(g[i], w[i]) {
+			t.Fatalf("record %d differs:\n%s", i, diff(g[i], w[i]))
+		}
+	}
+	if len(g) != len(w) {
+		t.Fatalf("got %d records, want %d", len(g), len(w))
+	}
+}
+
+func normalize(t *testing.T, rs []inventory.Record) []map[string]any {
+	t.Helper()
+	out := make([]map[string]any, len(rs))
+	for i, r := range rs {
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &out[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return fmt.Sprint(out[i]["resource_id"]) < fmt.Sprint(out[j]["resource_id"]) })
+	return out
+}
+
+func diff(got, want map[string]any) string {
+	s := fmt.Sprintf("resource_id %v\n", want["resource_id"])
+	ga, _ := got["attributes"].(map[string]any)
+	wa, _ := want["attributes"].(map[string]any)
+	for _, m := range []struct {
+		name string
+		g, w map[string]any
+	}{{"", got, want}, {"attributes.", ga, wa}} {
+		keys := map[string]bool{}
+		for k := range m.g {
+			keys[k] = true
+		}
+		for k := range m.w {
+			keys[k] = true
+		}
+		for k := range keys {
+			if k != "attributes" && !reflect.DeepEqual(m.g[k], m.w[k]) {
+				s += fmt.Sprintf("  %s%s: got %#v, want %#v\n", m.name, k, m.g[k], m.w[k])
+			}
+		}
+	}
+	return s
+}
+
+func TestBucketsMatchGroundTruthInEveryAccount(t *testing.T) {
+	o := fakeorg.New(testSpec())
+	var all []inventory.Record
+	for _, a := range healthy(o) {
+		tg := target(o, a, 0)
+		got := collectAll(t, func(emit collect.Emit) error { return Buckets().Collect(context.Background(), tg, emit) })
+		assertSameRecords(t, got, expectedBuckets(o, a.ID))
+		all = append(all, got...)
+	}
+	// The organization exercises every case the collector must handle.
+	seen := map[string]bool{}
+	for _, r := range all {
+		a := r.Attributes
+		seen["region "+r.Region] = true
+		seen["encryption "+a["encryption"].(string)] = true
+		seen["unreadable"] = seen["unreadable"] || a["unreadable"] != nil
+		seen["no metrics"] = seen["no metrics"] || a["size_bytes"] == nil
+		seen["empty"] = seen["empty"] || a["object_count"] == 0.0
+		seen["public policy"] = seen["public policy"] || a["policy_is_public"] == true
+		seen["no public access block"] = seen["no public access block"] || a["public_access_block_configured"] == false
+		seen["department from tag"] = seen["department from tag"] || r.Tags()["Department"] != ""
+		seen["department from account"] = seen["department from account"] || (r.Tags()["Department"] == "" && r.Department == r.AccountName)
+	}
+	for _, want := range []string{"region us-east-1", "region eu-west-1", "region us-west-2", "encryption AES256", "encryption aws:kms",
+		"encryption none", "unreadable", "no metrics", "empty", "public policy", "no public access block",
+		"department from tag", "department from account"} {
+		if !seen[want] {
+			t.Errorf("no bucket with %s in %d records", want, len(all))
+		}
+	}
+}
+
+func TestBucketCallsToAnotherRegionAreRedirected(t *testing.T) {
+	o := fakeorg.New(testSpec())
+	a := healthy(o)[0]
+	var b *fakeorg.Bucket
+	for _, x := range a.Buckets {
+		if x.Region != a.Regions[0].Name {
+			b = x
+			break
+		}
+	}
+	client := awss3.NewFromConfig(o.MemberConfig(a.ID, a.Regions[0].Name))
+	_, err := client.GetBucketVersioning(context.Background(), &awss3.GetBucketVersioningInput{Bucket: aws.String(b.Name)})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "PermanentRedirect" {
+		t.Fatalf("GetBucketVersioning of a %s bucket from %s: err = %v, want PermanentRedirect", b.Region, a.Regions[0].Name, err)
+	}
+}
+
+// countingList counts ListBuckets pages and can hide BucketRegion.
+type countingList struct {
+	listAPI
+	pages atomic.Int64
+}
+
+func (c *countingList) ListBuckets(ctx context.Context, in *awss3.ListBucketsInput, optFns ...func(*awss3.Options)) (*awss3.ListBucketsOutput, error) {
+	c.pages.Add(1)
+	return c.listAPI.ListBuckets(ctx, in, optFns...)
+}
+
+func TestBucketsArePagedAndRegionsFoundWithoutBucketRegion(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		maxBuckets int32
+		minPages   int64
+	}{
+		// S3 answers BucketRegion only to a request with a parameter, so
+		// without MaxBuckets every region comes from GetBucketLocation.
+		{"one page without MaxBuckets, regions from GetBucketLocation", 0, 1},
+		{"pages of 4 with BucketRegion", 4, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sp := testSpec()
+			sp.Accounts = 30
+			o := fakeorg.New(sp)
+			var a *fakeorg.Account // one with a bucket created as "EU"
+			for _, x := range healthy(o) {
+				for _, b := range x.Buckets {
+					if b.LegacyEU && a == nil {
+						a = x
+					}
+				}
+			}
+			if a == nil {
+				t.Fatal("no account with a legacy EU bucket")
+			}
+			tg := target(o, a, 0)
+			home, configFor, metricsFor := clients(tg)
+			list := &countingList{listAPI: home}
+			got := collectAll(t, func(emit collect.Emit) error {
+				return collectBuckets(context.Background(), tg, list, configFor, metricsFor, sp.Now, tc.maxBuckets, emit)
+			})
+			assertSameRecords(t, got, expectedBuckets(o, a.ID))
+			if n := list.pages.Load(); n < tc.minPages || (tc.maxBuckets == 0 && n != 1) {
+				t.Errorf("ListBuckets pages = %d, want >= %d", n, tc.minPages)
+			}
+			located := false
+			for _, op := range o.Operations() {
+				located = located || op == "S3.GetBucketLocation"
+			}
+			if located != (tc.maxBuckets == 0) {
+				t.Errorf("GetBucketLocation called = %v, want %v", located, tc.maxBuckets == 0)
+			}
+		})
+	}
+}
+
+func TestBucketsSurviveThrottling(t *testing.T) {
+	sp := testSpec()
+	sp.Throttle = true
+	sp.Scale = 30 // ~90 buckets a region: 630 calls against a burst of 200 and 100/s
+	o := fakeorg.New(sp)
+	start := time.Now()
+	defer func() {
+		t.Logf("%d calls, %d throttled in %v", o.Stats().Calls, o.Stats().Throttled, time.Since(start))
+	}()
+	a := healthy(o)[0]
+	got := collectAll(t, func(emit collect.Emit) error { return Buckets().Collect(context.Background(), target(o, a, 10), emit) })
+	assertSameRecords(t, got, expectedBuckets(o, a.ID))
+	if o.Stats().Throttled == 0 {
+		t.Error("no call was throttled; the test does not prove retries")
+	}
+}
+
+func TestEveryCalledOperationIsADeclaredAction(t *testing.T) {
+	o := fakeorg.New(testSpec())
+	a := healthy(o)[0]
+	tg := target(o, a, 0)
+	collectAll(t, func(emit collect.Emit) error { return Buckets().Collect(context.Background(), tg, emit) })
+	home, configFor, metricsFor := clients(tg)
+	collectAll(t, func(emit collect.Emit) error {
+		return collectBuckets(context.Background(), tg, home, configFor, metricsFor, o.Spec.Now, 0, emit)
+	})
+	declared := map[string]bool{}
+	for _, act := range Buckets().Actions {
+		declared[act] = true
+	}
+	used := map[string]bool{}
+	for _, op := range o.Operations() {
+		if op == "STS.AssumeRole" { // the pipeline's, from the management account
+			continue
+		}
+		act := ActionFor(op)
+		if !declared[act] {
+			t.Errorf("%s (action %q) is called but not declared", op, act)
+		}
+		used[act] = true
+	}
+	for act := range declared {
+		if !used[act] {
+			t.Errorf("%s is declared but never called", act)
+		}
+	}
+}
+
+func TestCollectorShape(t *testing.T) {
+	c := Buckets()
+	if c.Type != inventory.S3Bucket || c.Scope != collect.Global || c.Service != "S3" {
+		t.Fatalf("collector = %s %v %s", c.Type, c.Scope, c.Service)
+	}
+}
+
+type failingList struct{ listAPI }
+
+var errListDenied = errors.New("AccessDenied: not authorized to perform s3:ListAllMyBuckets")
+
+func (failingList) ListBuckets(context.Context, *awss3.ListBucketsInput, ...func(*awss3.Options)) (*awss3.ListBucketsOutput, error) {
+	return nil, errListDenied
+}
+
+func TestListBucketsFailureFailsTheCollector(t *testing.T) {
+	o := fakeorg.New(testSpec())
+	tg := target(o, healthy(o)[0], 0)
+	_, configFor, metricsFor := clients(tg)
+	err := collectBuckets(context.Background(), tg, failingList{}, configFor, metricsFor, o.Spec.Now, pageSize,
+		func(inventory.Record) error { t.Fatal("a record was emitted"); return nil })
+	if !errors.Is(err, errListDenied) {
+		t.Fatalf("err = %v, want the ListBuckets error wrapped", err)
+	}
+}
