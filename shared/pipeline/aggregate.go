@@ -114,7 +114,7 @@ func Aggregate(ctx context.Context, env *Env, in AggregateInput) (Summary, error
 func deletionScope(env *Env, o store.ItemOutcome, okRegions []string) store.Scope {
 	sc := store.Scope{AccountID: o.AccountID, ResourceType: o.ResourceType, Regions: okRegions}
 	if c, ok := env.Collectors[o.ResourceType]; ok && c.Scope == collect.Global {
-		sc.Regions = nil
+		sc.Regions, sc.AllRegions = nil, true
 	}
 	return sc
 }

@@ -22,7 +22,10 @@ var ErrSchemaTooNew = errors.New("database schema is newer than this version of 
 
 // Store is what the pipeline and the CLI need from a backend.
 type Store interface {
-	// PutRecords upserts records. For each: first_seen is kept from the
+	// PutRecords upserts records (each with a full key and a non-zero
+	// CollectedAt; the input's FirstSeen, LastSeen and DeletedAt are
+	// ignored). Times keep at least microsecond precision and come back in
+	// UTC. For each: first_seen is kept from the
 	// stored record (or set to CollectedAt when new), last_seen becomes
 	// CollectedAt, deleted_at is cleared. A record whose CollectedAt is older
 	// than the stored one's is ignored, so a late or replayed batch of an
@@ -32,7 +35,8 @@ type Store interface {
 	// type, id. Deleted records are included only when f.IncludeDeleted.
 	Query(ctx context.Context, f Filter) ([]inventory.Record, error)
 	// MarkDeleted sets deleted_at=at on live records in the scope whose
-	// run_id differs from runID (they were not seen by that run), and
+	// run_id differs from runID (they were not seen by that run) and whose
+	// last_seen is before at (a newer overlapping run's records stay), and
 	// returns how many it marked.
 	MarkDeleted(ctx context.Context, s Scope, runID string, at time.Time) (int, error)
 
@@ -65,11 +69,14 @@ type Filter struct {
 }
 
 // Scope is the part of the inventory one work item covers: one account, one
-// resource type, some regions.
+// resource type, some regions. No regions means nothing is covered (an item
+// whose every region failed), unless AllRegions: a global collector (S3 lists
+// every bucket of the account, whatever its region) covers them all.
 type Scope struct {
 	AccountID    string
 	ResourceType string
 	Regions      []string
+	AllRegions   bool
 }
 
 // RunStatus values.
