@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -101,7 +102,7 @@ func collectItem(ctx context.Context, env *Env, it WorkItem, out *store.ItemOutc
 func itemRegions(ctx context.Context, env *Env, it WorkItem, c collect.Collector) ([]string, []store.RegionResult, error) {
 	ar, err := env.Access.Regions(ctx, it.AccountID, it.RoleName, env.home())
 	if err != nil {
-		return nil, nil, fmt.Errorf("account %s (%s): %w", it.AccountID, it.AccountName, err)
+		return nil, nil, fmt.Errorf("account %s (%s): %s", it.AccountID, it.AccountName, Describe(err))
 	}
 	if c.Scope == collect.Global {
 		return []string{env.home()}, nil, nil
@@ -159,7 +160,7 @@ func collectRegion(ctx context.Context, env *Env, it WorkItem, c collect.Collect
 		if errors.As(err, &ae) && ae.ErrorCode() == "OptInRequired" {
 			return store.RegionResult{Region: res.Region, Status: store.RegionSkipped, Resources: b.written, Reason: "region not enabled (OptInRequired)"}
 		}
-		res.Status, res.Reason = store.RegionFailed, err.Error()
+		res.Status, res.Reason = store.RegionFailed, Describe(err)
 	}
 	return res
 }
@@ -210,4 +211,20 @@ func outcomeOf(it WorkItem) store.ItemOutcome {
 		AccountID: it.AccountID, AccountName: it.AccountName, ResourceType: it.ResourceType,
 		RoleName: it.RoleName, Department: it.Department, RequestedRegions: it.Regions,
 	}
+}
+
+// Describe shortens an SDK error chain to what an operator acts on: the
+// operation, AWS's error code and message ("sts AssumeRole: AccessDenied:
+// User … is not authorized …"). Other errors are returned whole.
+func Describe(err error) string {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return err.Error()
+	}
+	var oe *smithy.OperationError
+	prefix := ""
+	if errors.As(err, &oe) {
+		prefix = strings.ToLower(oe.ServiceID) + " " + oe.OperationName + ": "
+	}
+	return prefix + ae.ErrorCode() + ": " + ae.ErrorMessage()
 }
