@@ -53,7 +53,7 @@ work items failed (the summary says how to replay them).`,
 		def = "inventory.db"
 	}
 	root.PersistentFlags().StringVar(&g.db, "db", def, "SQLite database file (env "+dbEnv+")")
-	root.AddCommand(newCollect(g), newReplay(g), newSummary(g), newQuery(g), newExport(g), newRuns(g))
+	root.AddCommand(newCollect(g), newReplay(g), newSummary(g), newQuery(g), newExport(g), newRuns(g), newPolicy(g))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
 	return root
 }
