@@ -45,9 +45,19 @@ func Buckets() collect.Collector {
 // clients builds the collector's clients from the target's config: one in
 // the home region lists, and one per bucket region describes and measures.
 func clients(t collect.Target) (listAPI, func(string) configAPI, func(string) collect.MetricDataAPI) {
-	home := awss3.NewFromConfig(t.AWS, func(o *awss3.Options) { o.Region = t.Region })
+	inRegion := func(r string) func(*awss3.Options) {
+		return func(o *awss3.Options) {
+			o.Region = r
+			// A custom endpoint (AWS_ENDPOINT_URL[_S3], a local stand-in)
+			// rarely resolves bucket.host names: address buckets by path.
+			if o.BaseEndpoint != nil {
+				o.UsePathStyle = true
+			}
+		}
+	}
+	home := awss3.NewFromConfig(t.AWS, inRegion(t.Region))
 	configs := newPerRegion(func(r string) configAPI {
-		return awss3.NewFromConfig(t.AWS, func(o *awss3.Options) { o.Region = r })
+		return awss3.NewFromConfig(t.AWS, inRegion(r))
 	})
 	metrics := newPerRegion(func(r string) collect.MetricDataAPI {
 		return cloudwatch.NewFromConfig(t.AWS, func(o *cloudwatch.Options) { o.Region = r })
