@@ -30,7 +30,10 @@ deleted. Items that fail (an account whose role cannot be assumed, a region
 that errors) are listed with the command that replays them.
 
 Resource types: ec2 (= ec2_instance, ebs_volume, elastic_ip, security_group),
-rds (= rds_instance, rds_cluster), s3 (= s3_bucket), lambda (= lambda_function).`,
+rds (= rds_instance, rds_cluster), s3 (= s3_bucket), lambda (= lambda_function).
+
+Exit status: 0 every item succeeded; 3 the run finished but some items failed
+(replay them with the printed command); 1 error; 2 usage error.`,
 		Example: `  inventory collect --demo
   inventory collect --demo='accounts=200,regions=4,latency=20ms,throttle=on'
   AWS_PROFILE=audit inventory collect --config config/accounts.json
@@ -69,7 +72,7 @@ rds (= rds_instance, rds_cluster), s3 (= s3_bucket), lambda (= lambda_function).
 			if err != nil {
 				return err
 			}
-			return replayHint(g, sum, src.flagsForReplay(cmd))
+			return replayHint(g, sum, src.flagsForReplay(cmd, g))
 		},
 	}
 	src.add(cmd)

@@ -23,7 +23,10 @@ func newReplay(g *globals) *cobra.Command {
 		Long: `replay reads a run's replay input (its failed, partial and unfinished items)
 and collects exactly those again, as a new run. Pass the same --config or
 --demo as the original run. Writes are idempotent: a replay never duplicates
-a record, and records it finds again are no longer reported missing.`,
+a record, and records it finds again are no longer reported missing.
+
+Exit status: 0 every replayed item succeeded; 3 some failed again; 1 error;
+2 usage error.`,
 		Example: `  inventory runs
   inventory replay --run run-20261126T063000Z-1a2b3c --config config/accounts.json`,
 		Args: cobra.NoArgs,
@@ -62,7 +65,7 @@ a record, and records it finds again are no longer reported missing.`,
 			if err != nil {
 				return err
 			}
-			return replayHint(g, sum, src.flagsForReplay(cmd))
+			return replayHint(g, sum, src.flagsForReplay(cmd, g))
 		},
 	}
 	src.add(cmd)

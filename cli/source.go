@@ -35,8 +35,16 @@ func (s *sourceFlags) add(cmd *cobra.Command) {
 
 func (s *sourceFlags) isDemo(cmd *cobra.Command) bool { return cmd.Flags().Changed("demo") }
 
-// flagsForReplay repeats the source flags, for the replay hint.
-func (s *sourceFlags) flagsForReplay(cmd *cobra.Command) string {
+// flagsForReplay repeats the source and database flags, for the replay hint.
+func (s *sourceFlags) flagsForReplay(cmd *cobra.Command, g *globals) string {
+	db := ""
+	if f := cmd.Flags().Lookup("db"); f != nil && f.Changed {
+		db = fmt.Sprintf(" --db %q", g.db)
+	}
+	return db + s.sourceFlags(cmd)
+}
+
+func (s *sourceFlags) sourceFlags(cmd *cobra.Command) string {
 	switch {
 	case s.isDemo(cmd) && s.demo != "default":
 		return fmt.Sprintf(" --demo=%q", s.demo)

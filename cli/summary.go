@@ -82,7 +82,7 @@ func newSummary(g *globals) *cobra.Command {
 				fmt.Fprintf(w, "\nLast run: %s %s at %s (%.1fs): %d/%d items succeeded, %d resources collected, %d failed items\n",
 					l.RunID, l.Status, l.FinishedAt.Format(time.RFC3339), l.DurationSeconds, l.Items.Succeeded, l.Items.Total, l.Collected, len(l.Failed))
 				if l.ReplayInput != nil {
-					fmt.Fprintf(w, "  replay its failed items: inventory replay --run %s\n", l.RunID)
+					fmt.Fprintf(w, "  replay its failed items: inventory --db %q replay --run %s (with the run's --config or --demo)\n", g.db, l.RunID)
 				}
 			} else if len(runs) == 1 {
 				fmt.Fprintf(w, "\nLast run: %s %s (started %s, not aggregated)\n", runs[0].ID, runs[0].Status, runs[0].StartedAt.Format(time.RFC3339))
