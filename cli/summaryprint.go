@@ -20,7 +20,7 @@ func printSummary(w io.Writer, s pipeline.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  Work items:\t%d total, %d succeeded, %d partial, %d failed, %d not run\n",
 		s.Items.Total, s.Items.Succeeded, s.Items.Partial, s.Items.Failed, s.Items.NotRun)
-	fmt.Fprintf(tw, "  Accounts:\t%d collected, %d skipped\n", s.Accounts, len(s.SkippedAccounts))
+	fmt.Fprintf(tw, "  Accounts:\t%d planned, %d skipped\n", s.Accounts, len(s.SkippedAccounts))
 	fmt.Fprintf(tw, "  Resources:\t%d collected, %d newly marked deleted\n", s.Collected, s.MarkedDeleted)
 	fmt.Fprintf(tw, "  API calls:\t%d (%d throttled), %d regions skipped\n", s.APICalls, s.Throttled, s.SkippedRegions)
 	tw.Flush()

@@ -239,3 +239,39 @@ func TestCancelledRunIsConsistentAndReplayable(t *testing.T) {
 	}
 	h.assertInventory(t)
 }
+
+func TestResourcesGoneFromAWSAreMarkedDeletedNotDropped(t *testing.T) {
+	sp := faultySpec()
+	sp.Denied = 0
+	h := newHarness(t, sp)
+	h.run(t, context.Background(), pipeline.PlanInput{})
+
+	acct := h.org.Accounts[0]
+	ec2 := &acct.Regions[0].EC2
+	goneInstance := ec2.Instances[0]
+	ec2.Instances = ec2.Instances[1:]
+	goneBucket := acct.Buckets[0] // S3 is listed once per account: the global scope
+	acct.Buckets = acct.Buckets[1:]
+
+	sum := h.run(t, context.Background(), pipeline.PlanInput{})
+	if sum.MarkedDeleted != 2 {
+		t.Fatalf("marked %d deleted, want 2 (one instance, one bucket)", sum.MarkedDeleted)
+	}
+	h.assertInventory(t) // the live inventory equals the new truth
+	all, err := h.store.Query(context.Background(), store.Filter{IncludeDeleted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, r := range all {
+		if r.ResourceID == goneInstance.ID || r.ResourceID == goneBucket.Name {
+			found++
+			if r.DeletedAt == nil || r.DeletedAt.Before(r.LastSeen) {
+				t.Errorf("%s: deleted_at = %v, want set after last_seen %v", r.Key(), r.DeletedAt, r.LastSeen)
+			}
+		}
+	}
+	if found != 2 {
+		t.Fatalf("found %d of the 2 removed resources in the store, want both kept", found)
+	}
+}
