@@ -275,3 +275,26 @@ func TestResourcesGoneFromAWSAreMarkedDeletedNotDropped(t *testing.T) {
 		t.Fatalf("found %d of the 2 removed resources in the store, want both kept", found)
 	}
 }
+
+// TestThrottlingStormWithoutPacingStillCollectsEverything turns client-side
+// pacing off, so AWS-like buckets throttle, and proves the retryer (without
+// its client-side quota, which would fail calls outright) recovers exactly.
+func TestThrottlingStormWithoutPacingStillCollectsEverything(t *testing.T) {
+	sp := faultySpec()
+	sp.Denied, sp.Accounts, sp.Scale = 0, 4, 3
+	h := newHarness(t, sp)
+	h.env.Access = access.New(h.org.Config(), access.Options{ExternalID: sp.ExternalID, Unpaced: true, MaxAttempts: 12})
+	r := &pipeline.Runner{Env: h.env, Concurrency: 32}
+	sum, err := r.Run(context.Background(), pipeline.PlanInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Status != store.RunSucceeded {
+		t.Fatalf("status %s: %+v", sum.Status, sum.Failed)
+	}
+	if sum.Throttled == 0 {
+		t.Fatal("no call was throttled: the storm did not happen")
+	}
+	t.Logf("%d calls, %d throttled", sum.APICalls, sum.Throttled)
+	h.assertInventory(t)
+}
