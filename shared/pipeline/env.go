@@ -3,7 +3,6 @@ package pipeline
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"time"
 
 	"github.com/cloudinv/aws-inventory/shared/access"
@@ -24,8 +23,6 @@ type Env struct {
 	HomeRegion string
 	// Now is the clock (tests fix it).
 	Now func() time.Time
-	// Getenv reads the environment (EXTERNAL_ID); os.Getenv when nil.
-	Getenv func(string) string
 }
 
 func (e *Env) now() time.Time {
@@ -40,13 +37,6 @@ func (e *Env) home() string {
 		return e.HomeRegion
 	}
 	return "us-east-1"
-}
-
-func (e *Env) getenv(k string) string {
-	if e.Getenv != nil {
-		return e.Getenv(k)
-	}
-	return os.Getenv(k)
 }
 
 // NewRunID makes a sortable, unique run ID: run-20261126T063000Z-1a2b3c.
