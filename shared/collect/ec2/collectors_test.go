@@ -14,24 +14,22 @@ import (
 	awsec2 "github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/cloudinv/aws-inventory/shared/collect"
+	"github.com/cloudinv/aws-inventory/shared/collect/collecttest"
 	"github.com/cloudinv/aws-inventory/shared/fakeorg"
 	"github.com/cloudinv/aws-inventory/shared/inventory"
 )
 
 func TestCollectorsEmitTheGroundTruth(t *testing.T) {
 	o := fakeorg.New(testSpec())
-	accts := healthy(o)[:3]
+	accts := o.Reachable()[:3]
 	for _, c := range collectors {
 		t.Run(c.Type, func(t *testing.T) {
 			n := 0
 			for _, a := range accts {
-				for _, r := range a.Regions {
-					if !r.Enabled() {
-						continue
-					}
-					tgt := target(o, a, r.Name)
-					want := expected(o, tgt, c.Type)
-					assertSameRecords(t, run(t, c, tgt), want)
+				for _, region := range a.EnabledRegions() {
+					tgt := collecttest.Target(o, a, region)
+					want := o.ExpectedFor(tgt.AccountID, tgt.Region, c.Type)
+					collecttest.AssertRecords(t, collecttest.Collect(t, c, tgt), want)
 					n += len(want)
 				}
 			}
@@ -46,29 +44,10 @@ func TestCollectorsCallOnlyTheActionsTheyDeclare(t *testing.T) {
 	for _, c := range collectors {
 		t.Run(c.Type, func(t *testing.T) {
 			o := fakeorg.New(testSpec())
-			for _, a := range healthy(o)[:2] {
-				run(t, c, target(o, a, a.Regions[0].Name))
+			for _, a := range o.Reachable()[:2] {
+				collecttest.Collect(t, c, collecttest.Target(o, a, a.Regions[0].Name))
 			}
-			declared := map[string]bool{}
-			for _, act := range c.Actions {
-				declared[act] = true
-			}
-			called := map[string]bool{}
-			for _, op := range o.Operations() {
-				if op == "STS.AssumeRole" { // the pipeline's, not the collector's
-					continue
-				}
-				act := ActionFor(op)
-				if !declared[act] {
-					t.Errorf("called %s (action %q), not declared in %v", op, act, c.Actions)
-				}
-				called[act] = true
-			}
-			for act := range declared {
-				if !called[act] {
-					t.Errorf("declares %s but never called it", act)
-				}
-			}
+			collecttest.AssertActions(t, collecttest.ActionsCalled(o, ActionFor), c.Actions)
 		})
 	}
 }
@@ -107,8 +86,8 @@ func (c countingEC2) DescribeSecurityGroups(ctx context.Context, in *awsec2.Desc
 
 func TestListingsFollowEveryPage(t *testing.T) {
 	o := fakeorg.New(testSpec())
-	a := healthy(o)[0]
-	tgt := target(o, a, a.Regions[0].Name)
+	a := o.Reachable()[0]
+	tgt := collecttest.Target(o, a, a.Regions[0].Name)
 	cw := cloudwatch.NewFromConfig(tgt.AWS)
 	for _, tc := range []struct {
 		typ  string
@@ -126,14 +105,11 @@ func TestListingsFollowEveryPage(t *testing.T) {
 	} {
 		t.Run(tc.typ, func(t *testing.T) {
 			api := countingEC2{Client: awsec2.NewFromConfig(tgt.AWS), calls: &counter{}}
-			var got []inventory.Record
-			if err := tc.list(api, func(r inventory.Record) error { got = append(got, r); return nil }); err != nil {
-				t.Fatal(err)
-			}
+			got := collecttest.Emitted(t, func(emit collect.Emit) error { return tc.list(api, emit) })
 			if api.calls.n < 2 {
 				t.Fatalf("%d listing call(s) for %d records: the paginator never paged", api.calls.n, len(got))
 			}
-			assertSameRecords(t, got, expected(o, tgt, tc.typ))
+			collecttest.AssertRecords(t, got, o.ExpectedFor(tgt.AccountID, tgt.Region, tc.typ))
 		})
 	}
 }
@@ -142,8 +118,8 @@ func TestCollectorsReturnTheSameRecordsUnderThrottling(t *testing.T) {
 	sp := testSpec()
 	sp.Throttle = true
 	o := fakeorg.New(sp)
-	a := healthy(o)[0]
-	tgt := target(o, a, a.Regions[0].Name)
+	a := o.Reachable()[0]
+	tgt := collecttest.Target(o, a, a.Regions[0].Name)
 	// Retry patiently and without the client-side quota: the test drives
 	// far more calls at one bucket than a real run would.
 	tgt.AWS.Retryer = func() aws.Retryer {
@@ -171,7 +147,7 @@ func TestCollectorsReturnTheSameRecordsUnderThrottling(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", collectors[i%len(collectors)].Type, err)
 		}
-		assertSameRecords(t, results[i], expected(o, tgt, collectors[i%len(collectors)].Type))
+		collecttest.AssertRecords(t, results[i], o.ExpectedFor(tgt.AccountID, tgt.Region, collectors[i%len(collectors)].Type))
 	}
 	if o.Stats().Throttled == 0 {
 		t.Fatal("no call was throttled: the test did not exercise the retryer")
@@ -180,10 +156,10 @@ func TestCollectorsReturnTheSameRecordsUnderThrottling(t *testing.T) {
 
 func TestDepartmentIsTheResourceTagElseTheAccountName(t *testing.T) {
 	o := fakeorg.New(testSpec())
-	a := healthy(o)[1]
+	a := o.Reachable()[1]
 	tagged, untagged := 0, 0
 	for _, c := range collectors {
-		for _, r := range run(t, c, target(o, a, a.Regions[0].Name)) {
+		for _, r := range collecttest.Collect(t, c, collecttest.Target(o, a, a.Regions[0].Name)) {
 			want := a.Name
 			if d := r.Tags()["Department"]; d != "" {
 				want = d
@@ -203,13 +179,13 @@ func TestDepartmentIsTheResourceTagElseTheAccountName(t *testing.T) {
 
 func TestTerminatedInstancesAreNotInventory(t *testing.T) {
 	o := fakeorg.New(testSpec())
-	for _, a := range healthy(o) {
+	for _, a := range o.Reachable() {
 		for _, r := range a.Regions {
 			for _, in := range r.EC2.Instances {
 				if in.State != "terminated" {
 					continue
 				}
-				for _, rec := range run(t, Instances(), target(o, a, r.Name)) {
+				for _, rec := range collecttest.Collect(t, Instances(), collecttest.Target(o, a, r.Name)) {
 					if rec.ResourceID == in.ID {
 						t.Fatalf("terminated instance %s was emitted", in.ID)
 					}
@@ -238,17 +214,12 @@ func (n *noDatapoints) GetMetricData(_ context.Context, in *cloudwatch.GetMetric
 
 func TestCPUStaysAbsentWithoutDatapointsAndStoppedInstancesAreNotAsked(t *testing.T) {
 	o := fakeorg.New(testSpec())
-	a := healthy(o)[0]
-	tgt := target(o, a, a.Regions[0].Name)
+	a := o.Reachable()[0]
+	tgt := collecttest.Target(o, a, a.Regions[0].Name)
 	cw := &noDatapoints{asked: map[string]bool{}}
-	var got []inventory.Record
-	err := collectInstances(context.Background(), tgt, awsec2.NewFromConfig(tgt.AWS), cw, time.Now(), func(r inventory.Record) error {
-		got = append(got, r)
-		return nil
+	got := collecttest.Emitted(t, func(emit collect.Emit) error {
+		return collectInstances(context.Background(), tgt, awsec2.NewFromConfig(tgt.AWS), cw, time.Now(), emit)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	states := map[string]int{}
 	for _, r := range got {
 		states[r.Attributes["state"].(string)]++

@@ -2,10 +2,6 @@ package lambda
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"reflect"
-	"sort"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,38 +12,15 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cloudinv/aws-inventory/shared/collect"
+	"github.com/cloudinv/aws-inventory/shared/collect/collecttest"
 	"github.com/cloudinv/aws-inventory/shared/fakeorg"
 	"github.com/cloudinv/aws-inventory/shared/inventory"
 )
 
 func testSpec() fakeorg.Spec {
-	sp := fakeorg.DefaultSpec()
-	sp.Now = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	sp := collecttest.Spec()
 	sp.Accounts = 12
 	return sp
-}
-
-// healthy lists the accounts a collector can reach: active, role not denied.
-func healthy(o *fakeorg.Org) []*fakeorg.Account {
-	denied := map[string]bool{}
-	for _, id := range o.DeniedAccounts() {
-		denied[id] = true
-	}
-	var out []*fakeorg.Account
-	for _, a := range o.Accounts {
-		if a.Status == fakeorg.StatusActive && !denied[a.ID] {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-func target(o *fakeorg.Org, a *fakeorg.Account, region string, retries int) collect.Target {
-	cfg := o.MemberConfig(a.ID, region)
-	if retries > 0 {
-		cfg.RetryMaxAttempts = retries
-	}
-	return collect.Target{AccountID: a.ID, AccountName: a.Name, Region: region, AWS: cfg}
 }
 
 // collector runs at the organization's Now, which the ground truth's
@@ -56,92 +29,13 @@ func collector(o *fakeorg.Org) collect.Collector {
 	return functions(func() time.Time { return o.Spec.Now })
 }
 
-func collectAll(t *testing.T, run func(collect.Emit) error) []inventory.Record {
-	t.Helper()
-	var got []inventory.Record
-	if err := run(func(r inventory.Record) error { got = append(got, r); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	return got
-}
-
-func expectedFunctions(o *fakeorg.Org, accountID, region string) []inventory.Record {
-	var out []inventory.Record
-	for _, r := range o.Expected() {
-		if r.AccountID == accountID && r.Region == region && r.ResourceType == inventory.LambdaFunction {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// assertSameRecords compares after a JSON round trip (what the store keeps),
-// sorted by resource ID, and shows the first differing record.
-func assertSameRecords(t *testing.T, got, want []inventory.Record) {
-	t.Helper()
-	g, w := normalize(t, got), normalize(t, want)
-	for i := 0; i < len(g) && i < len(w); i++ {
-		if !reflect.DeepEqual(g[i], w[i]) {
-			t.Fatalf("record %d differs:\n%s", i, diff(g[i], w[i]))
-		}
-	}
-	if len(g) != len(w) {
-		t.Fatalf("got %d records, want %d", len(g), len(w))
-	}
-}
-
-func normalize(t *testing.T, rs []inventory.Record) []map[string]any {
-	t.Helper()
-	out := make([]map[string]any, len(rs))
-	for i, r := range rs {
-		b, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(b, &out[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return fmt.Sprint(out[i]["resource_id"]) < fmt.Sprint(out[j]["resource_id"]) })
-	return out
-}
-
-func diff(got, want map[string]any) string {
-	s := fmt.Sprintf("resource_id %v\n", want["resource_id"])
-	ga, _ := got["attributes"].(map[string]any)
-	wa, _ := want["attributes"].(map[string]any)
-	for _, m := range []struct {
-		name string
-		g, w map[string]any
-	}{{"", got, want}, {"attributes.", ga, wa}} {
-		keys := map[string]bool{}
-		for k := range m.g {
-			keys[k] = true
-		}
-		for k := range m.w {
-			keys[k] = true
-		}
-		for k := range keys {
-			if k != "attributes" && !reflect.DeepEqual(m.g[k], m.w[k]) {
-				s += fmt.Sprintf("  %s%s: got %#v, want %#v\n", m.name, k, m.g[k], m.w[k])
-			}
-		}
-	}
-	return s
-}
-
 func TestFunctionsMatchGroundTruthInEveryRegion(t *testing.T) {
 	o := fakeorg.New(testSpec())
 	var all []inventory.Record
-	for _, a := range healthy(o) {
-		for _, r := range a.Regions {
-			if !r.Enabled() {
-				continue
-			}
-			got := collectAll(t, func(emit collect.Emit) error {
-				return collector(o).Collect(context.Background(), target(o, a, r.Name, 0), emit)
-			})
-			assertSameRecords(t, got, expectedFunctions(o, a.ID, r.Name))
+	for _, a := range o.Reachable() {
+		for _, region := range a.EnabledRegions() {
+			got := collecttest.Collect(t, collector(o), collecttest.Target(o, a, region))
+			collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, region, inventory.LambdaFunction))
 			all = append(all, got...)
 		}
 	}
@@ -184,14 +78,15 @@ func TestFunctionsArePagedAndSurviveThrottling(t *testing.T) {
 	sp.Scale = 4 // ~24 functions a region: 3 pages, ~50 calls against a burst of 15
 	sp.Throttle = true
 	o := fakeorg.New(sp)
-	a := healthy(o)[0]
+	a := o.Reachable()[0]
 	region := a.Regions[0].Name
-	tg := target(o, a, region, 10)
+	tg := collecttest.Target(o, a, region)
+	tg.AWS.RetryMaxAttempts = 10
 	api := &counting{functionsAPI: awslambda.NewFromConfig(tg.AWS)}
-	got := collectAll(t, func(emit collect.Emit) error {
+	got := collecttest.Emitted(t, func(emit collect.Emit) error {
 		return collectFunctions(context.Background(), tg, api, cloudwatch.NewFromConfig(tg.AWS), sp.Now, emit)
 	})
-	assertSameRecords(t, got, expectedFunctions(o, a.ID, region))
+	collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, region, inventory.LambdaFunction))
 	if n := api.pages.Load(); n < 2 {
 		t.Errorf("ListFunctions pages = %d for %d functions, want several", n, len(got))
 	}
@@ -202,30 +97,9 @@ func TestFunctionsArePagedAndSurviveThrottling(t *testing.T) {
 
 func TestEveryCalledOperationIsADeclaredAction(t *testing.T) {
 	o := fakeorg.New(testSpec())
-	a := healthy(o)[0]
-	collectAll(t, func(emit collect.Emit) error {
-		return Functions().Collect(context.Background(), target(o, a, a.Regions[0].Name, 0), emit)
-	})
-	declared := map[string]bool{}
-	for _, act := range Functions().Actions {
-		declared[act] = true
-	}
-	used := map[string]bool{}
-	for _, op := range o.Operations() {
-		if op == "STS.AssumeRole" { // the pipeline's, from the management account
-			continue
-		}
-		act := ActionFor(op)
-		if !declared[act] {
-			t.Errorf("%s (action %q) is called but not declared", op, act)
-		}
-		used[act] = true
-	}
-	for act := range declared {
-		if !used[act] {
-			t.Errorf("%s is declared but never called", act)
-		}
-	}
+	a := o.Reachable()[0]
+	collecttest.Collect(t, Functions(), collecttest.Target(o, a, a.Regions[0].Name))
+	collecttest.AssertActions(t, collecttest.ActionsCalled(o, ActionFor), Functions().Actions)
 	if c := Functions(); c.Type != inventory.LambdaFunction || c.Scope != collect.Regional || c.Service != "Lambda" {
 		t.Errorf("collector = %s %v %s", c.Type, c.Scope, c.Service)
 	}
@@ -285,14 +159,14 @@ func (v vanishing) ListTags(ctx context.Context, in *awslambda.ListTagsInput, op
 
 func TestFunctionDeletedWhileListedIsSkipped(t *testing.T) {
 	o := fakeorg.New(testSpec())
-	a := healthy(o)[0]
+	a := o.Reachable()[0]
 	region := a.Regions[0].Name
-	tg := target(o, a, region, 0)
-	want := expectedFunctions(o, a.ID, region)
+	tg := collecttest.Target(o, a, region)
+	want := o.ExpectedFor(a.ID, region, inventory.LambdaFunction)
 	gone := want[0]
 	api := vanishing{functionsAPI: awslambda.NewFromConfig(tg.AWS), arn: gone.ARN}
-	got := collectAll(t, func(emit collect.Emit) error {
+	got := collecttest.Emitted(t, func(emit collect.Emit) error {
 		return collectFunctions(context.Background(), tg, api, cloudwatch.NewFromConfig(tg.AWS), o.Spec.Now, emit)
 	})
-	assertSameRecords(t, got, want[1:])
+	collecttest.AssertRecords(t, got, want[1:])
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cloudinv/aws-inventory/shared/collect/collecttest"
 	"github.com/cloudinv/aws-inventory/shared/fakeorg"
 	"github.com/cloudinv/aws-inventory/shared/inventory"
 )
@@ -13,14 +14,14 @@ import (
 func TestClusterMembersAreInstanceRecords(t *testing.T) {
 	o := fakeorg.New(testSpec())
 	clusters := 0
-	for _, a := range healthyAccounts(o)[:6] {
-		for _, region := range enabledRegions(a) {
-			tg := target(o, a, region)
+	for _, a := range o.Reachable()[:6] {
+		for _, region := range a.EnabledRegions() {
+			tg := collecttest.Target(o, a, region)
 			instances := map[string]inventory.Record{}
-			for _, r := range run(t, Instances(), tg) {
+			for _, r := range collecttest.Collect(t, Instances(), tg) {
 				instances[r.ResourceID] = r
 			}
-			for _, c := range run(t, Clusters(), tg) {
+			for _, c := range collecttest.Collect(t, Clusters(), tg) {
 				clusters++
 				members := c.Attributes["members"].([]string)
 				if !slices.IsSorted(members) || len(members) == 0 {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cloudinv/aws-inventory/shared/collect"
+	"github.com/cloudinv/aws-inventory/shared/collect/collecttest"
 	"github.com/cloudinv/aws-inventory/shared/fakeorg"
 	"github.com/cloudinv/aws-inventory/shared/inventory"
 )
@@ -25,15 +26,15 @@ var collectors = []struct {
 
 func TestCollectorsEmitTheGroundTruth(t *testing.T) {
 	o := fakeorg.New(testSpec())
-	accts := healthyAccounts(o)[:4]
+	accts := o.Reachable()[:4]
 	for _, tc := range collectors {
 		t.Run(tc.name, func(t *testing.T) {
 			c := tc.c()
 			total := 0
 			for _, a := range accts {
-				for _, region := range enabledRegions(a) {
-					got := run(t, c, target(o, a, region))
-					sameRecords(t, got, expected(o, a.ID, region, c.Type))
+				for _, region := range a.EnabledRegions() {
+					got := collecttest.Collect(t, c, collecttest.Target(o, a, region))
+					collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, region, c.Type))
 					total += len(got)
 				}
 			}
@@ -49,36 +50,12 @@ func TestCollectorsDeclareExactlyTheActionsTheyCall(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			o := fakeorg.New(testSpec())
 			c := tc.c()
-			for _, a := range healthyAccounts(o)[:2] {
-				for _, region := range enabledRegions(a) {
-					run(t, c, target(o, a, region))
+			for _, a := range o.Reachable()[:2] {
+				for _, region := range a.EnabledRegions() {
+					collecttest.Collect(t, c, collecttest.Target(o, a, region))
 				}
 			}
-			called := map[string]bool{}
-			for _, op := range o.Operations() {
-				if op == "STS.AssumeRole" { // the pipeline's credentials, not the collector
-					continue
-				}
-				action := ActionFor(op)
-				if action == "" {
-					t.Errorf("operation %s has no IAM action", op)
-				}
-				called[action] = true
-			}
-			declared := map[string]bool{}
-			for _, a := range c.Actions {
-				declared[a] = true
-			}
-			for a := range called {
-				if !declared[a] {
-					t.Errorf("%s calls %s but does not declare it (declared %v)", c.Type, a, c.Actions)
-				}
-			}
-			for a := range declared {
-				if !called[a] {
-					t.Errorf("%s declares %s but never called it", c.Type, a)
-				}
-			}
+			collecttest.AssertActions(t, collecttest.ActionsCalled(o, ActionFor), c.Actions)
 		})
 	}
 }
@@ -137,14 +114,7 @@ func TestCollectorsFollowMarkersAcrossPages(t *testing.T) {
 	sp.Scale = 100 // ~270 instances and ~33 clusters in one region
 	o := fakeorg.New(sp)
 	a := o.Accounts[0]
-	tg := target(o, a, enabledRegions(a)[0])
-	collectAll := func(f func(collect.Emit) error) []inventory.Record {
-		var got []inventory.Record
-		if err := f(func(r inventory.Record) error { got = append(got, r); return nil }); err != nil {
-			t.Fatal(err)
-		}
-		return got
-	}
+	tg := collecttest.Target(o, a, a.EnabledRegions()[0])
 	for _, tc := range []struct {
 		name string
 		max  *int32 // nil: RDS's default of 100
@@ -153,26 +123,26 @@ func TestCollectorsFollowMarkersAcrossPages(t *testing.T) {
 	}{
 		{"instances at the default page size", nil, inventory.RDSInstance, func(max *int32) ([]inventory.Record, int) {
 			api := &pagedInstances{api: awsrds.NewFromConfig(tg.AWS), max: max}
-			recs := collectAll(func(e collect.Emit) error {
+			recs := collecttest.Emitted(t, func(e collect.Emit) error {
 				return collectInstances(context.Background(), tg, api, cloudwatch.NewFromConfig(tg.AWS), testNow, e)
 			})
 			return recs, api.pages
 		}},
 		{"instances at the smallest page size", aws.Int32(20), inventory.RDSInstance, func(max *int32) ([]inventory.Record, int) {
 			api := &pagedInstances{api: awsrds.NewFromConfig(tg.AWS), max: max}
-			recs := collectAll(func(e collect.Emit) error {
+			recs := collecttest.Emitted(t, func(e collect.Emit) error {
 				return collectInstances(context.Background(), tg, api, cloudwatch.NewFromConfig(tg.AWS), testNow, e)
 			})
 			return recs, api.pages
 		}},
 		{"clusters at the smallest page size", aws.Int32(20), inventory.RDSCluster, func(max *int32) ([]inventory.Record, int) {
 			api := &pagedClusters{api: awsrds.NewFromConfig(tg.AWS), max: max}
-			recs := collectAll(func(e collect.Emit) error { return collectClusters(context.Background(), tg, api, e) })
+			recs := collecttest.Emitted(t, func(e collect.Emit) error { return collectClusters(context.Background(), tg, api, e) })
 			return recs, api.pages
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			want := expected(o, a.ID, tg.Region, tc.typ)
+			want := o.ExpectedFor(a.ID, tg.Region, tc.typ)
 			size := 100
 			if tc.max != nil {
 				size = int(*tc.max)
@@ -184,7 +154,7 @@ func TestCollectorsFollowMarkersAcrossPages(t *testing.T) {
 			if wantPages := (len(want) + size - 1) / size; pages != wantPages {
 				t.Errorf("%d pages, want %d", pages, wantPages)
 			}
-			sameRecords(t, got, want)
+			collecttest.AssertRecords(t, got, want)
 		})
 	}
 }
@@ -195,9 +165,9 @@ func TestCollectorsRideOutThrottling(t *testing.T) {
 			sp := testSpec()
 			sp.Throttle = true
 			o := fakeorg.New(sp)
-			a := healthyAccounts(o)[0]
-			region := enabledRegions(a)[0]
-			tg := target(o, a, region)
+			a := o.Reachable()[0]
+			region := a.EnabledRegions()[0]
+			tg := collecttest.Target(o, a, region)
 			// Empty the account region's RDS bucket first, so the collector's
 			// own calls meet Throttling and the SDK retryer must carry them.
 			drain := awsrds.NewFromConfig(tg.AWS, func(op *awsrds.Options) { op.RetryMaxAttempts = 1 })
@@ -213,11 +183,11 @@ func TestCollectorsRideOutThrottling(t *testing.T) {
 			}
 			before := o.Stats().Throttled
 			tg.AWS = withRetries(tg.AWS, 10)
-			got := run(t, tc.c(), tg)
+			got := collecttest.Collect(t, tc.c(), tg)
 			if o.Stats().Throttled == before {
 				t.Fatal("the collector was never throttled: the test proved nothing")
 			}
-			sameRecords(t, got, expected(o, a.ID, region, tc.c().Type))
+			collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, region, tc.c().Type))
 		})
 	}
 }
@@ -226,9 +196,9 @@ func TestDepartmentComesFromTheTagElseTheAccountName(t *testing.T) {
 	o := fakeorg.New(testSpec())
 	seen := map[string]int{}
 	for _, tc := range collectors {
-		for _, a := range healthyAccounts(o)[:4] {
-			for _, region := range enabledRegions(a) {
-				for _, r := range run(t, tc.c(), target(o, a, region)) {
+		for _, a := range o.Reachable()[:4] {
+			for _, region := range a.EnabledRegions() {
+				for _, r := range collecttest.Collect(t, tc.c(), collecttest.Target(o, a, region)) {
 					want, from := r.Tags()["Department"], "tag"
 					if want == "" {
 						want, from = a.Name, "account"

@@ -7,8 +7,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	awsrds "github.com/aws/aws-sdk-go-v2/service/rds"
 
+	"github.com/cloudinv/aws-inventory/shared/collect"
+	"github.com/cloudinv/aws-inventory/shared/collect/collecttest"
 	"github.com/cloudinv/aws-inventory/shared/fakeorg"
-	"github.com/cloudinv/aws-inventory/shared/inventory"
 )
 
 var metricAttrs = []string{"cpu_avg_14d", "cpu_max_14d", "connections_avg_14d", "connections_max_14d", "connections_max_7d"}
@@ -24,18 +25,13 @@ func (n *noDatapoints) GetMetricData(_ context.Context, in *cloudwatch.GetMetric
 
 func TestInstanceMetricsWithoutDatapointsStayAbsent(t *testing.T) {
 	o := fakeorg.New(testSpec())
-	for _, a := range healthyAccounts(o)[:4] {
-		for _, region := range enabledRegions(a) {
-			tg := target(o, a, region)
+	for _, a := range o.Reachable()[:4] {
+		for _, region := range a.EnabledRegions() {
+			tg := collecttest.Target(o, a, region)
 			cw := &noDatapoints{}
-			var got []inventory.Record
-			err := collectInstances(context.Background(), tg, awsrds.NewFromConfig(tg.AWS), cw, testNow, func(r inventory.Record) error {
-				got = append(got, r)
-				return nil
+			got := collecttest.Emitted(t, func(emit collect.Emit) error {
+				return collectInstances(context.Background(), tg, awsrds.NewFromConfig(tg.AWS), cw, testNow, emit)
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
 			if cw.queries != len(got)*len(metricAttrs) {
 				t.Errorf("%d metric queries for %d instances, want %d each", cw.queries, len(got), len(metricAttrs))
 			}
@@ -53,9 +49,9 @@ func TestInstanceMetricsWithoutDatapointsStayAbsent(t *testing.T) {
 func TestStoppedInstancesHaveNoMetricsAndRunningOnesHaveAll(t *testing.T) {
 	o := fakeorg.New(testSpec())
 	var stopped, running int
-	for _, a := range healthyAccounts(o)[:4] {
-		for _, region := range enabledRegions(a) {
-			for _, r := range run(t, Instances(), target(o, a, region)) {
+	for _, a := range o.Reachable()[:4] {
+		for _, region := range a.EnabledRegions() {
+			for _, r := range collecttest.Collect(t, Instances(), collecttest.Target(o, a, region)) {
 				for _, k := range metricAttrs {
 					v, ok := r.Attributes[k]
 					switch r.Attributes["state"] {

@@ -2,11 +2,7 @@ package s3
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"reflect"
-	"sort"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,123 +12,29 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cloudinv/aws-inventory/shared/collect"
+	"github.com/cloudinv/aws-inventory/shared/collect/collecttest"
 	"github.com/cloudinv/aws-inventory/shared/fakeorg"
 	"github.com/cloudinv/aws-inventory/shared/inventory"
 )
 
 func testSpec() fakeorg.Spec {
-	sp := fakeorg.DefaultSpec()
-	sp.Now = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	sp := collecttest.Spec()
 	sp.Accounts = 16
 	return sp
 }
 
-// healthy lists the accounts a collector can reach: active, role not denied.
-func healthy(o *fakeorg.Org) []*fakeorg.Account {
-	denied := map[string]bool{}
-	for _, id := range o.DeniedAccounts() {
-		denied[id] = true
-	}
-	var out []*fakeorg.Account
-	for _, a := range o.Accounts {
-		if a.Status == fakeorg.StatusActive && !denied[a.ID] {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// target is the account's home region, where the pipeline runs S3.
-func target(o *fakeorg.Org, a *fakeorg.Account, retries int) collect.Target {
-	region := a.Regions[0].Name
-	cfg := o.MemberConfig(a.ID, region)
-	if retries > 0 {
-		cfg.RetryMaxAttempts = retries
-	}
-	return collect.Target{AccountID: a.ID, AccountName: a.Name, Region: region, AWS: cfg}
-}
-
-func collectAll(t *testing.T, run func(collect.Emit) error) []inventory.Record {
-	t.Helper()
-	var got []inventory.Record
-	if err := run(func(r inventory.Record) error { got = append(got, r); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	return got
-}
-
-func expectedBuckets(o *fakeorg.Org, accountID string) []inventory.Record {
-	var out []inventory.Record
-	for _, r := range o.Expected() {
-		if r.AccountID == accountID && r.ResourceType == inventory.S3Bucket {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// assertSameRecords compares after a JSON round trip (what the store keeps),
-// sorted by resource ID, and shows the first differing record.
-func assertSameRecords(t *testing.T, got, want []inventory.Record) {
-	t.Helper()
-	g, w := normalize(t, got), normalize(t, want)
-	for i := 0; i < len(g) && i < len(w); i++ {
-		if !reflect.DeepEqual(g[i], w[i]) {
-			t.Fatalf("record %d differs:\n%s", i, diff(g[i], w[i]))
-		}
-	}
-	if len(g) != len(w) {
-		t.Fatalf("got %d records, want %d", len(g), len(w))
-	}
-}
-
-func normalize(t *testing.T, rs []inventory.Record) []map[string]any {
-	t.Helper()
-	out := make([]map[string]any, len(rs))
-	for i, r := range rs {
-		b, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(b, &out[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return fmt.Sprint(out[i]["resource_id"]) < fmt.Sprint(out[j]["resource_id"]) })
-	return out
-}
-
-func diff(got, want map[string]any) string {
-	s := fmt.Sprintf("resource_id %v\n", want["resource_id"])
-	ga, _ := got["attributes"].(map[string]any)
-	wa, _ := want["attributes"].(map[string]any)
-	for _, m := range []struct {
-		name string
-		g, w map[string]any
-	}{{"", got, want}, {"attributes.", ga, wa}} {
-		keys := map[string]bool{}
-		for k := range m.g {
-			keys[k] = true
-		}
-		for k := range m.w {
-			keys[k] = true
-		}
-		for k := range keys {
-			if k != "attributes" && !reflect.DeepEqual(m.g[k], m.w[k]) {
-				s += fmt.Sprintf("  %s%s: got %#v, want %#v\n", m.name, k, m.g[k], m.w[k])
-			}
-		}
-	}
-	return s
+// homeTarget is the account's home region, where the pipeline runs S3.
+func homeTarget(o *fakeorg.Org, a *fakeorg.Account) collect.Target {
+	return collecttest.Target(o, a, a.Regions[0].Name)
 }
 
 func TestBucketsMatchGroundTruthInEveryAccount(t *testing.T) {
 	o := fakeorg.New(testSpec())
 	var all []inventory.Record
-	for _, a := range healthy(o) {
-		tg := target(o, a, 0)
-		got := collectAll(t, func(emit collect.Emit) error { return Buckets().Collect(context.Background(), tg, emit) })
-		assertSameRecords(t, got, expectedBuckets(o, a.ID))
+	for _, a := range o.Reachable() {
+		tg := homeTarget(o, a)
+		got := collecttest.Collect(t, Buckets(), tg)
+		collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, "", inventory.S3Bucket))
 		all = append(all, got...)
 	}
 	// The organization exercises every case the collector must handle.
@@ -160,7 +62,7 @@ func TestBucketsMatchGroundTruthInEveryAccount(t *testing.T) {
 
 func TestBucketCallsToAnotherRegionAreRedirected(t *testing.T) {
 	o := fakeorg.New(testSpec())
-	a := healthy(o)[0]
+	a := o.Reachable()[0]
 	var b *fakeorg.Bucket
 	for _, x := range a.Buckets {
 		if x.Region != a.Regions[0].Name {
@@ -203,7 +105,7 @@ func TestBucketsArePagedAndRegionsFoundWithoutBucketRegion(t *testing.T) {
 			sp.Accounts = 30
 			o := fakeorg.New(sp)
 			var a *fakeorg.Account // one with a bucket created as "EU"
-			for _, x := range healthy(o) {
+			for _, x := range o.Reachable() {
 				for _, b := range x.Buckets {
 					if b.LegacyEU && a == nil {
 						a = x
@@ -213,13 +115,13 @@ func TestBucketsArePagedAndRegionsFoundWithoutBucketRegion(t *testing.T) {
 			if a == nil {
 				t.Fatal("no account with a legacy EU bucket")
 			}
-			tg := target(o, a, 0)
+			tg := homeTarget(o, a)
 			home, configFor, metricsFor := clients(tg)
 			list := &countingList{listAPI: home}
-			got := collectAll(t, func(emit collect.Emit) error {
+			got := collecttest.Emitted(t, func(emit collect.Emit) error {
 				return collectBuckets(context.Background(), tg, list, configFor, metricsFor, sp.Now, tc.maxBuckets, emit)
 			})
-			assertSameRecords(t, got, expectedBuckets(o, a.ID))
+			collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, "", inventory.S3Bucket))
 			if n := list.pages.Load(); n < tc.minPages || (tc.maxBuckets == 0 && n != 1) {
 				t.Errorf("ListBuckets pages = %d, want >= %d", n, tc.minPages)
 			}
@@ -243,9 +145,11 @@ func TestBucketsSurviveThrottling(t *testing.T) {
 	defer func() {
 		t.Logf("%d calls, %d throttled in %v", o.Stats().Calls, o.Stats().Throttled, time.Since(start))
 	}()
-	a := healthy(o)[0]
-	got := collectAll(t, func(emit collect.Emit) error { return Buckets().Collect(context.Background(), target(o, a, 10), emit) })
-	assertSameRecords(t, got, expectedBuckets(o, a.ID))
+	a := o.Reachable()[0]
+	tg := homeTarget(o, a)
+	tg.AWS.RetryMaxAttempts = 10
+	got := collecttest.Collect(t, Buckets(), tg)
+	collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, "", inventory.S3Bucket))
 	if o.Stats().Throttled == 0 {
 		t.Error("no call was throttled; the test does not prove retries")
 	}
@@ -253,33 +157,14 @@ func TestBucketsSurviveThrottling(t *testing.T) {
 
 func TestEveryCalledOperationIsADeclaredAction(t *testing.T) {
 	o := fakeorg.New(testSpec())
-	a := healthy(o)[0]
-	tg := target(o, a, 0)
-	collectAll(t, func(emit collect.Emit) error { return Buckets().Collect(context.Background(), tg, emit) })
+	a := o.Reachable()[0]
+	tg := homeTarget(o, a)
+	collecttest.Collect(t, Buckets(), tg)
 	home, configFor, metricsFor := clients(tg)
-	collectAll(t, func(emit collect.Emit) error {
+	collecttest.Emitted(t, func(emit collect.Emit) error {
 		return collectBuckets(context.Background(), tg, home, configFor, metricsFor, o.Spec.Now, 0, emit)
 	})
-	declared := map[string]bool{}
-	for _, act := range Buckets().Actions {
-		declared[act] = true
-	}
-	used := map[string]bool{}
-	for _, op := range o.Operations() {
-		if op == "STS.AssumeRole" { // the pipeline's, from the management account
-			continue
-		}
-		act := ActionFor(op)
-		if !declared[act] {
-			t.Errorf("%s (action %q) is called but not declared", op, act)
-		}
-		used[act] = true
-	}
-	for act := range declared {
-		if !used[act] {
-			t.Errorf("%s is declared but never called", act)
-		}
-	}
+	collecttest.AssertActions(t, collecttest.ActionsCalled(o, ActionFor), Buckets().Actions)
 }
 
 func TestCollectorShape(t *testing.T) {
@@ -299,7 +184,7 @@ func (failingList) ListBuckets(context.Context, *awss3.ListBucketsInput, ...func
 
 func TestListBucketsFailureFailsTheCollector(t *testing.T) {
 	o := fakeorg.New(testSpec())
-	tg := target(o, healthy(o)[0], 0)
+	tg := homeTarget(o, o.Reachable()[0])
 	_, configFor, metricsFor := clients(tg)
 	err := collectBuckets(context.Background(), tg, failingList{}, configFor, metricsFor, o.Spec.Now, pageSize,
 		func(inventory.Record) error { t.Fatal("a record was emitted"); return nil })
