@@ -98,19 +98,17 @@ func (s *Store) PutRecords(ctx context.Context, recs []inventory.Record) error {
 	// writer, and a batch that reaches the writer cannot fail on its own.
 	req := &writeReq{ctx: ctx, n: len(recs), done: make(chan error, 1)}
 	req.args = make([]any, 0, len(recs)*upsertColumns)
-	var buf []byte
 	for i := range recs {
 		var err error
-		if req.args, err = appendRecordArgs(req.args, &recs[i], &buf); err != nil {
+		if req.args, err = appendRecordArgs(req.args, &recs[i]); err != nil {
 			return fmt.Errorf("put records: %s: %w", recs[i].Key(), err)
 		}
 	}
 	return s.submit(ctx, req)
 }
 
-// appendRecordArgs appends r's upsert parameters to args; buf is scratch
-// space for JSON, reused across records.
-func appendRecordArgs(args []any, r *inventory.Record, buf *[]byte) ([]any, error) {
+// appendRecordArgs appends r's upsert parameters to args.
+func appendRecordArgs(args []any, r *inventory.Record) ([]any, error) {
 	switch {
 	case r.AccountID == "", r.Region == "", r.ResourceType == "", r.ResourceID == "":
 		return args, errors.New("account_id, region, resource_type and resource_id are all required")
@@ -125,19 +123,20 @@ func appendRecordArgs(args []any, r *inventory.Record, buf *[]byte) ([]any, erro
 		}
 		cost = *c
 	}
-	var err error
-	if *buf, err = appendJSON((*buf)[:0], r.Attributes); err != nil {
+	attrsJSON, err := json.Marshal(r.Attributes)
+	if err != nil {
 		return args, fmt.Errorf("encode attributes: %w", err)
 	}
-	attrs := string(*buf)
+	attrs := string(attrsJSON)
 	tags := r.Tags()
 	if tags == nil {
 		tags = map[string]string{}
 	}
-	if *buf, err = appendJSON((*buf)[:0], tags); err != nil {
+	tagBytes, err := json.Marshal(tags)
+	if err != nil {
 		return args, fmt.Errorf("encode tags: %w", err)
 	}
-	tagsJSON := string(*buf)
+	tagsJSON := string(tagBytes)
 	// A new record is first and last seen when it was collected; the upsert
 	// keeps an existing first_seen.
 	at := formatTime(r.CollectedAt)
