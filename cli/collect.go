@@ -45,8 +45,13 @@ Exit status: 0 every item succeeded; 3 the run finished but some items failed
 					return usagef("--resource-type %q: expected one of ec2, rds, s3, lambda, %v", t, config.KnownTypes())
 				}
 			}
+			for _, r := range regions {
+				if !config.ValidRegion(r) {
+					return usagef("--region %q: expected a region name such as us-east-1", r)
+				}
+			}
 			for _, a := range accounts {
-				if !isAccountID(a) {
+				if !config.ValidAccountID(a) {
 					return usagef("--account %q: expected a 12-digit AWS account ID", a)
 				}
 			}
@@ -92,16 +97,4 @@ func replayHint(g *globals, sum pipeline.Summary, srcFlags string) error {
 	}
 	fmt.Fprintf(g.stdout, "\nTo re-collect the %d failed item(s): inventory replay --run %s%s\n", len(sum.ReplayInput.Items), sum.RunID, srcFlags)
 	return itemsFailedError{sum.RunID}
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }

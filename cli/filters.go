@@ -41,7 +41,7 @@ func (f *filterFlags) filter(now time.Time) (store.Filter, error) {
 		sf.ResourceTypes = append(sf.ResourceTypes, ts...)
 	}
 	for _, a := range f.accounts {
-		if !isAccountID(a) {
+		if !config.ValidAccountID(a) {
 			return sf, usagef("--account %q: expected a 12-digit AWS account ID", a)
 		}
 	}

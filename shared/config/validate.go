@@ -258,3 +258,10 @@ func (v *validator) somethingToCollect(c *Config) {
 	}
 	v.addf("accounts", `%s and organization discovery is off (expected "enabled": true on at least one account, or %s)`, disabled, discovery)
 }
+
+// ValidRegion reports whether name looks like an AWS region (us-east-1,
+// us-gov-west-1, …); flags use it to reject typos before a run starts.
+func ValidRegion(name string) bool { return regionRe.MatchString(name) }
+
+// ValidAccountID reports whether id is a 12-digit AWS account ID.
+func ValidAccountID(id string) bool { return accountIDRe.MatchString(id) }

@@ -110,11 +110,12 @@ func Aggregate(ctx context.Context, env *Env, in AggregateInput) (Summary, error
 
 // deletionScope is the part of the inventory a completed item vouches for.
 // A global collector (S3) lists everything the account has whatever the
-// bucket's region, so its scope is every region.
+// bucket's region, so its scope is every region, or the regions the item
+// was narrowed to.
 func deletionScope(env *Env, o store.ItemOutcome, okRegions []string) store.Scope {
 	sc := store.Scope{AccountID: o.AccountID, ResourceType: o.ResourceType, Regions: okRegions}
 	if c, ok := env.Collectors[o.ResourceType]; ok && c.Scope == collect.Global {
-		sc.Regions, sc.AllRegions = nil, true
+		sc.Regions, sc.AllRegions = o.RequestedRegions, len(o.RequestedRegions) == 0
 	}
 	return sc
 }

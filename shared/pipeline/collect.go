@@ -146,7 +146,13 @@ func collectRegion(ctx context.Context, env *Env, it WorkItem, c collect.Collect
 		Region: region, AWS: env.Access.Member(it.AccountID, it.RoleName, region),
 	}
 	b := batcher{ctx: ctx, store: env.Store, size: max(env.Config.CollectionSettings.BatchSize, 1)}
+	// A global collector lists every region at once; a run narrowed to some
+	// regions keeps only their records (and reconciles only them).
+	narrowed := c.Scope == collect.Global && len(it.Regions) > 0
 	err := c.Collect(ctx, t, func(r inventory.Record) error {
+		if narrowed && !slices.Contains(it.Regions, r.Region) {
+			return nil
+		}
 		r.RunID = it.RunID
 		r.CollectedAt = env.now()
 		return b.add(r)

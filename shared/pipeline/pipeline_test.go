@@ -298,3 +298,47 @@ func TestThrottlingStormWithoutPacingStillCollectsEverything(t *testing.T) {
 	t.Logf("%d calls, %d throttled", sum.APICalls, sum.Throttled)
 	h.assertInventory(t)
 }
+
+func TestRunNarrowedToARegionKeepsOnlyThatRegionIncludingGlobalTypes(t *testing.T) {
+	sp := faultySpec()
+	sp.Denied = 0
+	h := newHarness(t, sp)
+	h.run(t, context.Background(), pipeline.PlanInput{})
+	before, _ := h.store.Query(context.Background(), store.Filter{})
+
+	// Remove a bucket in us-east-1 and one elsewhere; a us-east-1-only run
+	// may delete the first but must not touch the second.
+	acct := h.org.Accounts[0]
+	var kept []*fakeorg.Bucket
+	var goneEast, goneOther string
+	for _, b := range acct.Buckets {
+		switch {
+		case b.Region == "us-east-1" && goneEast == "":
+			goneEast = b.Name
+		case b.Region != "us-east-1" && goneOther == "":
+			goneOther = b.Name
+		default:
+			kept = append(kept, b)
+		}
+	}
+	if goneEast == "" || goneOther == "" {
+		t.Skip("the generated account lacks buckets in two regions") // deterministic: never skips for seed 7
+	}
+	acct.Buckets = kept
+	sum := h.run(t, context.Background(), pipeline.PlanInput{Regions: []string{"us-east-1"}, ResourceTypes: []string{"s3"}})
+	if sum.MarkedDeleted != 1 {
+		t.Fatalf("marked %d deleted, want 1 (the us-east-1 bucket only)", sum.MarkedDeleted)
+	}
+	after, _ := h.store.Query(context.Background(), store.Filter{})
+	if len(after) != len(before)-1 {
+		t.Fatalf("live records %d → %d, want one fewer", len(before), len(after))
+	}
+	for _, r := range after {
+		if r.ResourceID == goneEast {
+			t.Fatalf("%s still live", goneEast)
+		}
+		if r.ResourceType == inventory.S3Bucket && r.Region != "us-east-1" && r.RunID == sum.RunID {
+			t.Fatalf("a us-east-1 run wrote bucket %s in %s", r.ResourceID, r.Region)
+		}
+	}
+}
