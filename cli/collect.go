@@ -66,18 +66,8 @@ Exit status: 0 every item succeeded; 3 the run finished but some items failed
 			if !cmd.Flags().Changed("concurrency") {
 				concurrency = env.Config.CollectionSettings.Concurrency
 			}
-			prog := newProgress(g, noProgress)
-			r := &pipeline.Runner{Env: env, Concurrency: concurrency, Progress: prog}
-			sum, err := r.Run(cmd.Context(), pipeline.PlanInput{Accounts: accounts, ResourceTypes: types, Regions: regions})
-			prog.finish()
-			if err != nil && sum.RunID == "" {
-				return err
-			}
-			printSummary(g.stdout, sum)
-			if err != nil {
-				return err
-			}
-			return replayHint(g, sum, src.flagsForReplay(cmd, g))
+			return runAndReport(cmd, g, &src, env, concurrency, noProgress,
+				pipeline.PlanInput{Accounts: accounts, ResourceTypes: types, Regions: regions})
 		},
 	}
 	src.add(cmd)
@@ -88,6 +78,23 @@ Exit status: 0 every item succeeded; 3 the run finished but some items failed
 	f.IntVar(&concurrency, "concurrency", 0, "work items collected at once (default: collection_settings.concurrency, 16)")
 	f.BoolVar(&noProgress, "no-progress", false, "print plain progress lines even on a terminal")
 	return cmd
+}
+
+// runAndReport runs the pipeline locally with a progress display, prints the
+// summary, and turns failed items into exit status 3 with the replay command.
+func runAndReport(cmd *cobra.Command, g *globals, src *sourceFlags, env *pipeline.Env, concurrency int, plain bool, in pipeline.PlanInput) error {
+	prog := newProgress(g, plain)
+	r := &pipeline.Runner{Env: env, Concurrency: concurrency, Progress: prog}
+	sum, err := r.Run(cmd.Context(), in)
+	prog.finish()
+	if err != nil && sum.RunID == "" {
+		return err
+	}
+	printSummary(g.stdout, sum)
+	if err != nil {
+		return err
+	}
+	return replayHint(g, sum, src.flagsForReplay(cmd, g))
 }
 
 // replayHint tells how to re-collect failed items and turns them into exit 3.

@@ -54,18 +54,8 @@ Exit status: 0 every replayed item succeeded; 3 some failed again; 1 error;
 				fmt.Fprintf(g.stdout, "Run %s has no failed items: nothing to replay.\n", runID)
 				return nil
 			}
-			prog := newProgress(g, noProgress)
-			r := &pipeline.Runner{Env: env, Concurrency: env.Config.CollectionSettings.Concurrency, Progress: prog}
-			sum, err := r.Run(cmd.Context(), pipeline.PlanInput{Action: "collect", ReplayOf: runID, Items: prev.ReplayInput.Items})
-			prog.finish()
-			if err != nil && sum.RunID == "" {
-				return err
-			}
-			printSummary(g.stdout, sum)
-			if err != nil {
-				return err
-			}
-			return replayHint(g, sum, src.flagsForReplay(cmd, g))
+			return runAndReport(cmd, g, &src, env, env.Config.CollectionSettings.Concurrency, noProgress,
+				pipeline.PlanInput{Action: "collect", ReplayOf: runID, Items: prev.ReplayInput.Items})
 		},
 	}
 	src.add(cmd)
