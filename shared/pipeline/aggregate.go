@@ -72,11 +72,8 @@ func Aggregate(ctx context.Context, env *Env, in AggregateInput) (Summary, error
 				f.Error = "the run stopped before this item ran"
 			}
 			s.Failed = append(s.Failed, f)
-			it := WorkItem{AccountID: o.AccountID, AccountName: o.AccountName, Department: o.Department,
-				RoleName: o.RoleName, ResourceType: o.ResourceType, Regions: o.RequestedRegions}
-			if o.Status == store.ItemPartial {
-				it.Regions = failedRegions
-			}
+		}
+		if it, ok := replayItem(o); ok {
 			replay = append(replay, it)
 		}
 	}

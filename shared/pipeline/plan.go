@@ -39,16 +39,26 @@ func Plan(ctx context.Context, env *Env, in PlanInput) (PlanOutput, error) {
 
 func plan(ctx context.Context, env *Env, in PlanInput) (PlanOutput, error) {
 	if in.Action != "" && in.Action != "collect" {
-		return PlanOutput{}, fmt.Errorf("plan: action %q cannot be planned (expected \"collect\")", in.Action)
+		return PlanOutput{}, inputErrorf("plan: action %q cannot be planned (expected \"collect\")", in.Action)
 	}
 	out := PlanOutput{RunID: in.RunID, ReplayOf: in.ReplayOf, StartedAt: env.now()}
 	if out.RunID == "" {
 		out.RunID = NewRunID(out.StartedAt)
 	}
+	if err := validateRequest(in); err != nil {
+		return PlanOutput{}, err
+	}
+	if in.ReplayOf != "" && len(in.Items) == 0 {
+		items, err := replayItemsOf(ctx, env, in.ReplayOf)
+		if err != nil {
+			return PlanOutput{}, err
+		}
+		in.Items = items
+	}
 	if len(in.Items) > 0 {
 		for _, it := range in.Items {
 			if err := validateItem(env, it); err != nil {
-				return PlanOutput{}, fmt.Errorf("plan: replay item %s/%s: %w", it.AccountID, it.ResourceType, err)
+				return PlanOutput{}, inputErrorf("plan: replay item %s/%s: %v", it.AccountID, it.ResourceType, err)
 			}
 			it.RunID = out.RunID
 			out.Items = append(out.Items, it)
@@ -80,7 +90,7 @@ func plan(ctx context.Context, env *Env, in PlanInput) (PlanOutput, error) {
 			delete(want, s.AccountID)
 		}
 		if len(want) > 0 {
-			return PlanOutput{}, fmt.Errorf("plan: account(s) %s are neither in the config nor in the organization", strings.Join(sortedKeys(want), ", "))
+			return PlanOutput{}, inputErrorf("plan: account(s) %s are neither in the config nor in the organization", strings.Join(sortedKeys(want), ", "))
 		}
 		accounts = kept
 		skipped = slices.DeleteFunc(skipped, func(s access.Skipped) bool { return !slices.Contains(in.Accounts, s.AccountID) })
@@ -125,7 +135,7 @@ func selectTypes(env *Env, requested []string) ([]string, error) {
 	for _, r := range requested {
 		ts, ok := config.ExpandType(r)
 		if !ok {
-			return nil, fmt.Errorf("plan: unknown resource type %q (expected one of ec2, rds, s3, lambda or %s)", r, strings.Join(config.KnownTypes(), ", "))
+			return nil, inputErrorf("plan: unknown resource type %q (expected one of ec2, rds, s3, lambda or %s)", r, strings.Join(config.KnownTypes(), ", "))
 		}
 		for _, t := range ts {
 			want[t] = true
@@ -138,7 +148,7 @@ func selectTypes(env *Env, requested []string) ([]string, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("plan: resource types %s are not enabled in the config's resource_types %v", strings.Join(requested, ", "), env.Config.ResourceTypes)
+		return nil, inputErrorf("plan: resource types %s are not enabled in the config's resource_types %v", strings.Join(requested, ", "), env.Config.ResourceTypes)
 	}
 	return out, nil
 }

@@ -53,9 +53,12 @@ type PlanOutput struct {
 // ReplayInput is a ready-to-use input that re-collects a run's failed items:
 // start the state machine with it, or `inventory replay --run ID`.
 type ReplayInput struct {
-	Action   string     `json:"action"`
-	ReplayOf string     `json:"replay_of"`
-	Items    []WorkItem `json:"items"`
+	Action   string `json:"action"`
+	ReplayOf string `json:"replay_of"`
+	// Items is empty when the list was too long for the execution output
+	// (see Summary.Compact): Plan then reads the run's failed items from
+	// the store.
+	Items []WorkItem `json:"items,omitempty"`
 }
 
 // AggregateInput names the run to aggregate. Skipped carries Plan's skipped
@@ -68,20 +71,22 @@ type AggregateInput struct {
 
 // Summary is a run's result: what was collected, what changed, what failed.
 type Summary struct {
-	RunID           string           `json:"run_id"`
-	ReplayOf        string           `json:"replay_of,omitempty"`
-	Status          string           `json:"status"`
-	StartedAt       time.Time        `json:"started_at"`
-	FinishedAt      time.Time        `json:"finished_at"`
-	DurationSeconds float64          `json:"duration_seconds"`
-	Items           ItemCounts       `json:"items"`
-	Accounts        int              `json:"accounts"`
-	Collected       int              `json:"resources_collected"`
-	MarkedDeleted   int              `json:"resources_marked_deleted"`
-	APICalls        int64            `json:"api_calls"`
-	Throttled       int64            `json:"throttled_calls"`
-	Inventory       Breakdown        `json:"inventory"`
-	Failed          []FailedItem     `json:"failed_items,omitempty"`
+	RunID           string       `json:"run_id"`
+	ReplayOf        string       `json:"replay_of,omitempty"`
+	Status          string       `json:"status"`
+	StartedAt       time.Time    `json:"started_at"`
+	FinishedAt      time.Time    `json:"finished_at"`
+	DurationSeconds float64      `json:"duration_seconds"`
+	Items           ItemCounts   `json:"items"`
+	Accounts        int          `json:"accounts"`
+	Collected       int          `json:"resources_collected"`
+	MarkedDeleted   int          `json:"resources_marked_deleted"`
+	APICalls        int64        `json:"api_calls"`
+	Throttled       int64        `json:"throttled_calls"`
+	Inventory       Breakdown    `json:"inventory"`
+	Failed          []FailedItem `json:"failed_items,omitempty"`
+	// FailedOmitted counts failed items left out of Failed by Compact.
+	FailedOmitted   int              `json:"failed_items_omitted,omitempty"`
 	SkippedAccounts []access.Skipped `json:"skipped_accounts,omitempty"`
 	SkippedRegions  int              `json:"skipped_regions"`
 	ReplayInput     *ReplayInput     `json:"replay_input,omitempty"`
