@@ -1,60 +1,27 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
-	"strconv"
-	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/cloudinv/aws-inventory/shared/inventory"
+	"github.com/cloudinv/aws-inventory/shared/report"
 )
 
-// csvHeader is the export's column order: the seed's record fields, then the
-// attributes most people filter on, then every attribute as JSON so nothing
-// collected is lost in a spreadsheet.
-var csvHeader = []string{
-	"resource_type", "resource_id", "arn", "account_id", "account_name", "department", "region",
-	"name", "state", "collected_at", "first_seen", "last_seen", "deleted_at",
-	"estimated_monthly_cost", "cost_basis", "tags", "attributes",
-}
-
+// writeCSV is the record export; shared/report owns the format so the CLI
+// and the reports in S3 write the same columns.
 func writeCSV(w io.Writer, recs []inventory.Record) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
-		return err
-	}
-	for _, r := range recs {
-		attrs, err := json.Marshal(r.Attributes)
-		if err != nil {
-			return fmt.Errorf("record %s: %w", r.Key(), err)
-		}
-		cost := ""
-		if r.EstimatedMonthlyCost != nil {
-			cost = strconv.FormatFloat(*r.EstimatedMonthlyCost, 'f', 2, 64)
-		}
-		deleted := ""
-		if r.DeletedAt != nil {
-			deleted = ts(*r.DeletedAt)
-		}
-		state, _ := r.Attributes["state"].(string)
-		if err := cw.Write([]string{
-			r.ResourceType, r.ResourceID, r.ARN, r.AccountID, r.AccountName, r.Department, r.Region,
-			r.Name(), state, ts(r.CollectedAt), ts(r.FirstSeen), ts(r.LastSeen), deleted,
-			cost, r.CostBasis, tagString(r.Tags()), string(attrs),
-		}); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return report.WriteCSV(w, recs)
 }
 
+// writeJSON prints any result as indented JSON, the same encoding
+// report.WriteJSON gives records.
 func writeJSON(w io.Writer, v any) error {
+	if recs, ok := v.([]inventory.Record); ok {
+		return report.WriteJSON(w, recs)
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
@@ -77,26 +44,6 @@ func writeTable(w io.Writer, recs []inventory.Record) error {
 	}
 	_, err := fmt.Fprintf(w, "%d resources\n", len(recs))
 	return err
-}
-
-func ts(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-func tagString(tags map[string]string) string {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + "=" + tags[k]
-	}
-	return strings.Join(parts, ";")
 }
 
 func dash(s string) string {
