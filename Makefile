@@ -1,40 +1,100 @@
-# Everything runs through the Go workspace (go.work): shared/ and cli/.
+# Everything runs through the Go workspace (go.work: shared/, cli/, functions/,
+# infra/) and the Node tools pinned in package.json (CDK CLI, dynalite,
+# asl-validator, aws-local-stepfunctions).
 SHELL := /bin/bash
 GO    ?= go
 BIN   := bin/inventory
 DB    ?= inventory.db
-PKGS  := ./shared/... ./cli/...
+# Lambda functions: one folder each under functions/, built for Graviton.
+FUNCTIONS := plan collect recordfailure aggregate cost security report notify cleanup
+LAMBDA_DIR := build/lambda
+GO_PKGS := ./shared/... ./cli/... ./functions/...
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+# CDK context for synth/deploy/diff, e.g. make deploy CDK_ARGS='-c alarmEmail=ops@example.com'
+CDK_ARGS ?=
+CDK := node_modules/.bin/cdk
 
-.PHONY: all build demo test vet bench fmt clean
+.PHONY: all build lambdas demo test test-go test-infra test-statemachine vet bench fmt synth deploy deploy-members diff clean
 
 all: build
 
-build:
+build: $(BIN) lambdas bin/localinvoke
+
+$(BIN): FORCE
 	$(GO) build -trimpath -o $(BIN) ./cli
+
+bin/localinvoke: FORCE
+	$(GO) build -trimpath -o bin/localinvoke ./functions/localinvoke
+
+# provided.al2023 runs a binary named bootstrap; lambda.norpc drops the
+# legacy RPC mode the custom runtime never uses.
+lambdas:
+	@for f in $(FUNCTIONS); do \
+	  echo "lambda $$f"; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' \
+	    -o $(LAMBDA_DIR)/$$f/bootstrap ./functions/$$f || exit 1; \
+	done
+
+# npm ci only when the lock file changed since the last install.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
 # Collect a synthetic organization of a few dozen accounts (one account denies
 # the member role, one is suspended, one region is not opted in: the demo
 # shows how those are reported), then summarise it. Exit status 3 from
 # collect means "some items failed, see the replay hint", which is the point.
-demo: build
+demo: $(BIN)
 	$(BIN) collect --demo --db $(DB) --no-progress; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
 	$(BIN) summary --db $(DB)
 
 vet:
-	$(GO) vet $(PKGS)
-	@unformatted=$$(gofmt -l shared cli); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet $(GO_PKGS) ./infra/...
+	@unformatted=$$(gofmt -l shared cli functions infra); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 
-test: vet
-	$(GO) test -count=1 $(PKGS)
+test: vet test-go test-statemachine test-infra
+
+# The DynamoDB store tests start dynalite from node_modules.
+test-go: node_modules/.package-lock.json
+	$(GO) test -count=1 $(GO_PKGS)
+
+# The real ASL file, validated and executed locally with its Task states
+# calling the Go stages through bin/localinvoke.
+test-statemachine: node_modules/.package-lock.json bin/localinvoke
+	node --test statemachines/test/*.test.mjs
+
+# CDK assertions and the cdk-nag gate on the synthesized templates. -count=1:
+# Go's test cache cannot see the files Node reads.
+test-infra: node_modules/.package-lock.json
+	$(GO) test -count=1 ./infra/...
 
 # Benchmarks: a 200-account × 4-region synthetic organization with AWS-like
 # rate limits and 20 ms per call (see README, "Performance").
-bench:
+bench: node_modules/.package-lock.json
 	$(GO) test -run '^$$' -bench . -benchtime 1x -benchmem ./shared/pipeline/
-	$(GO) test -run '^$$' -bench . -benchmem ./shared/store/sqlite/
+	$(GO) test -run '^$$' -bench . -benchmem ./shared/store/sqlite/ ./shared/store/dynamodb/
+
+# CloudFormation templates and assets in cdk.out, from the repo and this
+# machine alone (no AWS account is contacted).
+synth: lambdas node_modules/.package-lock.json
+	$(CDK) synth --all $(CDK_ARGS)
+
+diff: lambdas node_modules/.package-lock.json
+	$(CDK) diff --all $(CDK_ARGS)
+
+# The central stack (state machine, Lambdas, table, buckets, topic,
+# schedules, dashboard, alarms), then the member role StackSet from the
+# management (or StackSets delegated administrator) account.
+deploy: lambdas node_modules/.package-lock.json
+	$(CDK) deploy AwsInventory $(CDK_ARGS)
+
+deploy-members: lambdas node_modules/.package-lock.json
+	$(CDK) deploy AwsInventoryMemberRoleStackSet $(CDK_ARGS)
 
 fmt:
-	gofmt -w shared cli
+	gofmt -w shared cli functions infra
 
 clean:
-	rm -rf bin $(DB) $(DB)-wal $(DB)-shm
+	rm -rf bin build cdk.out $(DB) $(DB)-wal $(DB)-shm
+
+FORCE:

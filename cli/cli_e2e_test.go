@@ -60,7 +60,7 @@ func cliEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if k == dbEnv || strings.HasPrefix(k, "AWS_") {
+		if k == dbEnv || k == storeEnv || k == tableEnv || k == stateMachineEnv || strings.HasPrefix(k, "AWS_") {
 			continue
 		}
 		env = append(env, kv)
@@ -71,11 +71,17 @@ func cliEnv() []string {
 // inv runs the binary in dir and returns its output and exit status.
 func inv(t *testing.T, dir string, args ...string) result {
 	t.Helper()
+	return invEnv(t, dir, nil, args...)
+}
+
+// invEnv is inv with extra environment variables (KEY=VALUE).
+func invEnv(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, invBin, args...)
 	cmd.Dir = dir
-	cmd.Env = cliEnv()
+	cmd.Env = append(cliEnv(), env...)
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
 	err := cmd.Run()

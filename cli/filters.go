@@ -9,7 +9,6 @@ import (
 
 	"github.com/cloudinv/aws-inventory/shared/config"
 	"github.com/cloudinv/aws-inventory/shared/store"
-	"github.com/cloudinv/aws-inventory/shared/store/sqlite"
 )
 
 // filterFlags are the record filters shared by query and export.
@@ -88,9 +87,4 @@ func parseWhen(flag, s string, now time.Time) (time.Time, error) {
 		return now.Add(-d), nil
 	}
 	return time.Time{}, usagef("%s %q: expected an RFC 3339 time (2026-11-01T00:00:00Z), a date (2026-11-01) or an age (24h, 7d)", flag, s)
-}
-
-// openRead opens the database for reading; it never creates or migrates it.
-func openRead(cmd *cobra.Command, g *globals) (store.Store, error) {
-	return sqlite.OpenReadOnly(cmd.Context(), g.db)
 }

@@ -53,7 +53,7 @@ func queryRecords(cmd *cobra.Command, g *globals, ff *filterFlags) ([]inventory.
 	if err != nil {
 		return nil, err
 	}
-	st, err := openRead(cmd, g)
+	st, err := openReadStore(cmd, g)
 	if err != nil {
 		return nil, err
 	}

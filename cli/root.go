@@ -11,10 +11,12 @@ import (
 const dbEnv = "INVENTORY_DB"
 
 type globals struct {
-	db      string
-	stdout  io.Writer
-	stderr  io.Writer
-	errFile *os.File // for terminal detection
+	db       string
+	store    string    // --store; see resolveStore
+	resolved storeSpec // the store a command opened
+	stdout   io.Writer
+	stderr   io.Writer
+	errFile  *os.File // for terminal detection
 }
 
 func newRoot(stdout, stderr *os.File) *cobra.Command {
@@ -41,6 +43,11 @@ Against AWS, with credentials from the usual chain (AWS_PROFILE, SSO,
 environment, instance role) and config/accounts.json:
   inventory collect --config config/accounts.json
 
+With the deployed pipeline (Step Functions, DynamoDB):
+  inventory run --state-machine ARN       start a collection and follow it
+  inventory replay --execution ARN        re-collect an execution's failed items
+  inventory query --store dynamodb://TABLE
+
 Exit status: 0 success; 1 error; 2 usage error; 3 the run finished but some
 work items failed (the summary says how to replay them).`,
 		SilenceUsage:  true,
@@ -53,7 +60,9 @@ work items failed (the summary says how to replay them).`,
 		def = "inventory.db"
 	}
 	root.PersistentFlags().StringVar(&g.db, "db", def, "SQLite database file (env "+dbEnv+")")
-	root.AddCommand(newCollect(g), newReplay(g), newSummary(g), newQuery(g), newExport(g), newRuns(g), newPolicy(g))
+	root.PersistentFlags().StringVar(&g.store, "store", "", "store to read: a SQLite file, sqlite://PATH or dynamodb://TABLE\n(env "+storeEnv+", then "+dbEnv+", then "+tableEnv+" for dynamodb://)")
+	root.AddCommand(newCollect(g), newReplay(g), newSummary(g), newQuery(g), newExport(g), newRuns(g), newPolicy(g),
+		newRun(g), newFollow(g))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
 	return root
 }

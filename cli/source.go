@@ -12,8 +12,9 @@ import (
 	"github.com/cloudinv/aws-inventory/shared/access"
 	"github.com/cloudinv/aws-inventory/shared/collect/registry"
 	"github.com/cloudinv/aws-inventory/shared/config"
-	"github.com/cloudinv/aws-inventory/shared/fakeorg"
+	"github.com/cloudinv/aws-inventory/shared/demo"
 	"github.com/cloudinv/aws-inventory/shared/pipeline"
+	"github.com/cloudinv/aws-inventory/shared/store"
 	"github.com/cloudinv/aws-inventory/shared/store/sqlite"
 )
 
@@ -38,7 +39,7 @@ func (s *sourceFlags) isDemo(cmd *cobra.Command) bool { return cmd.Flags().Chang
 // flagsForReplay repeats the source and database flags, for the replay hint.
 func (s *sourceFlags) flagsForReplay(cmd *cobra.Command, g *globals) string {
 	db := ""
-	if f := cmd.Flags().Lookup("db"); f != nil && f.Changed {
+	if cmd.Flags().Changed("db") || cmd.Flags().Changed("store") {
 		db = fmt.Sprintf(" --db %q", g.db)
 	}
 	return db + s.sourceFlags(cmd)
@@ -58,59 +59,60 @@ func (s *sourceFlags) sourceFlags(cmd *cobra.Command) string {
 
 // env builds the pipeline environment: config, credentials, store.
 func (s *sourceFlags) env(ctx context.Context, cmd *cobra.Command, g *globals) (*pipeline.Env, func(), error) {
-	var (
-		cfg  *config.Config
-		acc  *access.Access
-		err  error
-		home = "us-east-1"
-	)
+	path, err := g.localStore(cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	closeStore := func() { st.Close() }
+	env, err := s.pipelineEnv(ctx, cmd, st)
+	if err != nil {
+		closeStore()
+		return nil, nil, err
+	}
+	return env, closeStore, nil
+}
+
+func (s *sourceFlags) pipelineEnv(ctx context.Context, cmd *cobra.Command, st store.Store) (*pipeline.Env, error) {
 	if s.isDemo(cmd) {
 		if s.config != "" {
-			return nil, nil, usagef("--demo and --config cannot be used together: the demo organization brings its own accounts")
+			return nil, usagef("--demo and --config cannot be used together: the demo organization brings its own accounts")
 		}
 		spec := ""
 		if s.demo != "default" {
 			spec = s.demo
 		}
-		sp, err := fakeorg.ParseSpec(spec)
+		env, _, err := demo.Env(spec, st, "aws-inventory-cli")
 		if err != nil {
-			return nil, nil, usagef("--demo: %v", err)
+			return nil, usagef("--demo: %v", err)
 		}
-		org := fakeorg.New(sp)
-		cfg = config.Default()
-		cfg.Organization = &config.Organization{MemberRoleName: sp.MemberRole, ExternalID: sp.ExternalID}
-		acc = access.New(org.Config(), access.Options{
-			ExternalID: sp.ExternalID, SessionName: "aws-inventory-cli",
-			MaxAttempts: cfg.CollectionSettings.RetryAttempts,
-		})
-	} else {
-		path := s.config
-		if path == "" {
-			path = defaultConfigPath
-		}
-		cfg, err = config.Load(path)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && s.config == "" {
-				return nil, nil, usagef("no config file at %s: copy config/accounts.json.example to %s and edit it, pass --config FILE, or try --demo", path, path)
-			}
-			return nil, nil, err
-		}
-		base, err := access.LoadDefault(ctx, home)
-		if err != nil {
-			return nil, nil, err
-		}
-		if base.Region != "" {
-			home = base.Region
-		}
-		acc = access.New(base, access.Options{
-			ExternalID: cfg.ExternalID(os.Getenv), SessionName: "aws-inventory-cli",
-			MaxAttempts: cfg.CollectionSettings.RetryAttempts,
-		})
+		return env, nil
 	}
-	st, err := sqlite.Open(ctx, g.db)
+	path := s.config
+	if path == "" {
+		path = defaultConfigPath
+	}
+	cfg, err := config.Load(path)
 	if err != nil {
-		return nil, nil, err
+		if errors.Is(err, fs.ErrNotExist) && s.config == "" {
+			return nil, usagef("no config file at %s: copy config/accounts.json.example to %s and edit it, pass --config FILE, or try --demo", path, path)
+		}
+		return nil, err
 	}
-	env := &pipeline.Env{Config: cfg, Access: acc, Store: st, Collectors: registry.ByType(), HomeRegion: home}
-	return env, func() { st.Close() }, nil
+	home := "us-east-1"
+	base, err := access.LoadDefault(ctx, home)
+	if err != nil {
+		return nil, err
+	}
+	if base.Region != "" {
+		home = base.Region
+	}
+	acc := access.New(base, access.Options{
+		ExternalID: cfg.ExternalID(os.Getenv), SessionName: "aws-inventory-cli",
+		MaxAttempts: cfg.CollectionSettings.RetryAttempts,
+	})
+	return &pipeline.Env{Config: cfg, Access: acc, Store: st, Collectors: registry.ByType(), HomeRegion: home}, nil
 }

@@ -35,7 +35,7 @@ func newSummary(g *globals) *cobra.Command {
 			if format != "table" && format != "json" {
 				return usagef("--format %q: expected table or json", format)
 			}
-			st, err := openRead(cmd, g)
+			st, err := openReadStore(cmd, g)
 			if err != nil {
 				return err
 			}
@@ -81,7 +81,12 @@ func newSummary(g *globals) *cobra.Command {
 				l := s.LastRun
 				fmt.Fprintf(w, "\nLast run: %s %s at %s (%.1fs): %d/%d items succeeded, %d resources collected, %d failed items\n",
 					l.RunID, l.Status, l.FinishedAt.Format(time.RFC3339), l.DurationSeconds, l.Items.Succeeded, l.Items.Total, l.Collected, len(l.Failed))
-				if l.ReplayInput != nil {
+				switch {
+				case l.ReplayInput != nil && g.resolved.isDynamoDB():
+					// A run of the deployed pipeline: its Plan re-plans the run's
+					// unfinished items from the table.
+					fmt.Fprintf(w, "  replay its failed items: inventory run --replay-of %s (with --state-machine ARN or %s)\n", l.RunID, stateMachineEnv)
+				case l.ReplayInput != nil:
 					fmt.Fprintf(w, "  replay its failed items: inventory --db %q replay --run %s (with the run's --config or --demo)\n", g.db, l.RunID)
 				}
 			} else if len(runs) == 1 {
@@ -110,7 +115,7 @@ func newRuns(g *globals) *cobra.Command {
 			if limit < 0 {
 				return usagef("--limit %d: expected 0 (all) or more", limit)
 			}
-			st, err := openRead(cmd, g)
+			st, err := openReadStore(cmd, g)
 			if err != nil {
 				return err
 			}

@@ -6,8 +6,8 @@ package pipeline
 // permission fails (thousands of items) would otherwise fail the execution
 // at the very step that reports the failure.
 const (
-	CompactFailedItems = 100
-	CompactReplayItems = 400
+	CompactFailedItems = 50
+	CompactReplayItems = 200
 )
 
 // Compact returns a copy of s small enough for an execution's state: at most

@@ -27,11 +27,22 @@ func Plan(ctx context.Context, env *Env, in PlanInput) (PlanOutput, error) {
 	if err := env.Store.PutRun(ctx, run); err != nil {
 		return PlanOutput{}, fmt.Errorf("plan: open run %s: %w", out.RunID, err)
 	}
-	for _, it := range out.Items {
-		o := outcomeOf(it)
-		o.Status = store.ItemPending
+	pending := make([]store.ItemOutcome, len(out.Items))
+	for i, it := range out.Items {
+		pending[i] = outcomeOf(it)
+		pending[i].Status = store.ItemPending
+	}
+	// 10,000 items one call at a time would take a Lambda minutes against
+	// DynamoDB; a backend that batches does it in 400 calls.
+	if b, ok := env.Store.(store.ItemOutcomeBatcher); ok {
+		if err := b.PutItemOutcomes(ctx, out.RunID, pending); err != nil {
+			return PlanOutput{}, fmt.Errorf("plan: record %d pending items: %w", len(pending), err)
+		}
+		return out, nil
+	}
+	for _, o := range pending {
 		if err := env.Store.PutItemOutcome(ctx, out.RunID, o); err != nil {
-			return PlanOutput{}, fmt.Errorf("plan: record item %s/%s: %w", it.AccountID, it.ResourceType, err)
+			return PlanOutput{}, fmt.Errorf("plan: record item %s/%s: %w", o.AccountID, o.ResourceType, err)
 		}
 	}
 	return out, nil

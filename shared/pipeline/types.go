@@ -30,7 +30,8 @@ type PlanInput struct {
 
 // WorkItem is one account × one resource type; regions run inside it.
 type WorkItem struct {
-	RunID        string `json:"run_id"`
+	// RunID is set by Plan; replay inputs leave it out.
+	RunID        string `json:"run_id,omitempty"`
 	AccountID    string `json:"account_id"`
 	AccountName  string `json:"account_name"`
 	Department   string `json:"department,omitempty"`

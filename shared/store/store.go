@@ -51,7 +51,31 @@ type Store interface {
 	// ItemOutcomes returns a run's item outcomes ordered by account, type.
 	ItemOutcomes(ctx context.Context, runID string) ([]ItemOutcome, error)
 
+	// Purge removes what the retention period has expired (the scheduled
+	// cleanup job): records whose deleted_at is before `before`, and runs
+	// whose finished_at is before it, with their item outcomes. Live
+	// records (however old their last_seen) and unfinished runs are never
+	// purged. It returns what it removed; a second call with the same
+	// cutoff removes nothing.
+	Purge(ctx context.Context, before time.Time) (Purged, error)
+
 	Close() error
+}
+
+// Purged counts what Purge removed.
+type Purged struct {
+	Records      int `json:"records"`
+	Runs         int `json:"runs"`
+	ItemOutcomes int `json:"item_outcomes"`
+}
+
+// ItemOutcomeBatcher is implemented by backends that write many outcomes
+// of a run in fewer calls than PutItemOutcome one at a time (DynamoDB:
+// BatchWriteItem). Plan, which writes a pending outcome for every work
+// item, uses it when the store has it. The effect is that of
+// PutItemOutcome for each outcome in order.
+type ItemOutcomeBatcher interface {
+	PutItemOutcomes(ctx context.Context, runID string, outcomes []ItemOutcome) error
 }
 
 // Filter selects records. Empty fields match everything; list fields match

@@ -403,6 +403,9 @@ func TestOpenReadOnly(t *testing.T) {
 		if _, err := r.MarkDeleted(ctx, store.Scope{AccountID: "111111111111", ResourceType: inventory.EC2Instance, Regions: []string{"us-east-1"}}, "run-9", t0); err == nil {
 			t.Error("MarkDeleted on a read-only store succeeded")
 		}
+		if _, err := r.Purge(ctx, t0.Add(time.Hour)); err == nil || !strings.Contains(err.Error(), "read-only") {
+			t.Errorf("Purge on a read-only store: %v", err)
+		}
 	})
 }
 

@@ -54,6 +54,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"LargeBatches", testLargeBatches},
 		{"ConcurrentPutRecords", testConcurrentPuts},
 		{"CancelledContext", testCancelledContext},
+		{"PurgeOnEmptyStore", testPurgeEmpty},
+		{"PurgeRemovesOnlyWhatIsOlder", testPurge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1004,4 +1006,122 @@ func sorted(xs []string) []string {
 	out := slices.Clone(xs)
 	slices.Sort(out)
 	return out
+}
+
+func purge(t *testing.T, s store.Store, before time.Time) store.Purged {
+	t.Helper()
+	p, err := s.Purge(context.Background(), before)
+	if err != nil {
+		t.Fatalf("Purge(%v): %v", before, err)
+	}
+	return p
+}
+
+func testPurgeEmpty(t *testing.T, s store.Store) {
+	if p := purge(t, s, at(100)); p != (store.Purged{}) {
+		t.Errorf("Purge of an empty store = %+v, want zeros", p)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if p, err := s.Purge(ctx, at(100)); err == nil {
+		t.Errorf("Purge with a cancelled context returned no error (%+v)", p)
+	}
+}
+
+func testPurge(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	cutoff := at(3)
+
+	// Records, each deleted (or not) in its own scope.
+	old := rec(acctA, use1, inventory.EC2Instance, "i-old", at(0), "run-0")         // deleted before the cutoff
+	edge := rec(acctA, use1, inventory.EBSVolume, "vol-edge", at(0), "run-0")       // deleted exactly at it
+	recent := rec(acctA, use1, inventory.ElasticIP, "eip-recent", at(0), "run-0")   // deleted after it
+	live := rec(acctA, use1, inventory.SecurityGroup, "sg-live", at(0), "run-0")    // never deleted, last seen long ago
+	otherAcct := rec(acctB, use1, inventory.EC2Instance, "i-b-old", at(0), "run-0") // deleted before, other account
+	put(t, s, old, edge, recent, live, otherAcct)
+	for _, m := range []struct {
+		acct, typ string
+		when      time.Time
+	}{
+		{acctA, inventory.EC2Instance, at(1)},
+		{acctA, inventory.EBSVolume, cutoff},
+		{acctA, inventory.ElasticIP, at(5)},
+		{acctB, inventory.EC2Instance, at(2)},
+	} {
+		if n := markDeleted(t, s, store.Scope{AccountID: m.acct, ResourceType: m.typ, Regions: []string{use1}}, "run-9", m.when); n != 1 {
+			t.Fatalf("MarkDeleted %s/%s marked %d, want 1", m.acct, m.typ, n)
+		}
+	}
+
+	// Runs: finished before the cutoff, exactly at it, after it, and one
+	// that started long ago and never finished.
+	runs := []store.Run{
+		{ID: "run-old", Status: store.RunSucceeded, StartedAt: at(1), FinishedAt: at(2)},
+		{ID: "run-edge", Status: store.RunSucceeded, StartedAt: at(2), FinishedAt: cutoff},
+		{ID: "run-new", Status: store.RunPartial, StartedAt: at(2), FinishedAt: at(4)},
+		{ID: "run-running", Status: store.RunRunning, StartedAt: at(0)},
+	}
+	outcomes := map[string]int{"run-old": 3, "run-edge": 1, "run-new": 2, "run-running": 1}
+	for _, r := range runs {
+		if err := s.PutRun(ctx, r); err != nil {
+			t.Fatalf("PutRun %s: %v", r.ID, err)
+		}
+		for i := range outcomes[r.ID] {
+			o := store.ItemOutcome{AccountID: acctA, ResourceType: []string{inventory.EC2Instance, inventory.S3Bucket, inventory.RDSInstance}[i],
+				Status: store.ItemSucceeded, StartedAt: r.StartedAt}
+			if err := s.PutItemOutcome(ctx, r.ID, o); err != nil {
+				t.Fatalf("PutItemOutcome %s: %v", r.ID, err)
+			}
+		}
+	}
+
+	want := store.Purged{Records: 2, Runs: 1, ItemOutcomes: 3}
+	if got := purge(t, s, cutoff); got != want {
+		t.Errorf("Purge = %+v, want %+v", got, want)
+	}
+	if got := purge(t, s, cutoff); got != (store.Purged{}) {
+		t.Errorf("second Purge with the same cutoff = %+v, want zeros", got)
+	}
+
+	remaining := query(t, s, store.Filter{IncludeDeleted: true})
+	if got, want := sorted(ids(remaining)), []string{"eip-recent", "sg-live", "vol-edge"}; !slices.Equal(got, want) {
+		t.Errorf("records after purge %v, want %v", got, want)
+	}
+	if _, err := s.GetRun(ctx, "run-old"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetRun of a purged run: %v, want ErrNotFound", err)
+	}
+	if os, err := s.ItemOutcomes(ctx, "run-old"); err != nil && !errors.Is(err, store.ErrNotFound) || len(os) != 0 {
+		t.Errorf("ItemOutcomes of a purged run = %d outcomes, %v; want none", len(os), err)
+	}
+	for _, r := range runs[1:] {
+		if _, err := s.GetRun(ctx, r.ID); err != nil {
+			t.Errorf("GetRun %s after purge: %v", r.ID, err)
+		}
+		if os, err := s.ItemOutcomes(ctx, r.ID); err != nil || len(os) != outcomes[r.ID] {
+			t.Errorf("ItemOutcomes %s after purge = %d, %v; want %d", r.ID, len(os), err, outcomes[r.ID])
+		}
+	}
+	listed, err := s.ListRuns(ctx, 0)
+	if err != nil {
+		t.Fatalf("ListRuns: %v", err)
+	}
+	var listedIDs []string
+	for _, r := range listed {
+		listedIDs = append(listedIDs, r.ID)
+	}
+	if want := []string{"run-edge", "run-new", "run-running"}; !slices.Equal(sorted(listedIDs), want) {
+		t.Errorf("runs after purge %v, want %v", listedIDs, want)
+	}
+
+	// A later cutoff takes the rest that has expired, still not the live
+	// record nor the unfinished run.
+	if got, want := purge(t, s, at(10)), (store.Purged{Records: 2, Runs: 2, ItemOutcomes: 3}); got != want {
+		t.Errorf("Purge(later) = %+v, want %+v", got, want)
+	}
+	if got := ids(query(t, s, store.Filter{IncludeDeleted: true})); !slices.Equal(got, []string{"sg-live"}) {
+		t.Errorf("records after the later purge %v, want [sg-live]", got)
+	}
+	if _, err := s.GetRun(ctx, "run-running"); err != nil {
+		t.Errorf("GetRun of the unfinished run after purge: %v", err)
+	}
 }

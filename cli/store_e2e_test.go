@@ -1,0 +1,199 @@
+package main
+
+// The read commands against the deployed store: a demo collection is copied
+// from SQLite into a DynamoDB table on dynalite (a DynamoDB-protocol server
+// from the repository's node_modules, as in the store's own tests), and
+// query, export, runs and summary must answer from the table exactly as
+// from the file.
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	ddb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/cloudinv/aws-inventory/shared/store"
+	"github.com/cloudinv/aws-inventory/shared/store/dynamodb"
+	"github.com/cloudinv/aws-inventory/shared/store/sqlite"
+)
+
+func TestReadCommandsOnDynamoDB(t *testing.T) {
+	endpoint := startDynalite(t)
+	dir := collected(t)
+	const table = "inventory-e2e"
+	copyToDynamoDB(t, filepath.Join(dir, "inventory.db"), endpoint, table)
+
+	env := []string{
+		"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret",
+		"AWS_CONFIG_FILE=" + nullFile, "AWS_SHARED_CREDENTIALS_FILE=" + nullFile,
+	}
+	same := func(t *testing.T, env []string, storeArgs []string, args ...string) {
+		t.Helper()
+		want := mustInv(t, dir, 0, args...)
+		got := invEnv(t, dir, env, append(storeArgs, args...)...)
+		if got.code != 0 {
+			t.Fatalf("%v %v: exit %d\n%s", storeArgs, args, got.code, got.stderr)
+		}
+		if got.stdout != want.stdout {
+			t.Errorf("%v %v differs from the SQLite answer\n--- dynamodb\n%.2000s\n--- sqlite\n%.2000s", storeArgs, args, got.stdout, want.stdout)
+		}
+	}
+	flag := []string{"--store", "dynamodb://" + table}
+	for _, args := range [][]string{
+		{"query", "--format", "json"},
+		{"query", "--format", "csv", "--resource-type", "ec2", "--region", "us-east-1"},
+		{"query", "--format", "json", "--department", "Engineering"},
+		{"query", "--format", "json", "--tag", "Department=Engineering"},
+		{"export", "--output", "-"},
+		{"runs", "--format", "json"},
+		{"summary", "--format", "json"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) { same(t, env, flag, args...) })
+	}
+	t.Run("INVENTORY_STORE", func(t *testing.T) {
+		same(t, append(env, storeEnv+"=dynamodb://"+table), nil, "query", "--format", "json", "--resource-type", "s3")
+	})
+	t.Run("DYNAMODB_TABLE_NAME", func(t *testing.T) {
+		same(t, append(env, tableEnv+"="+table), nil, "query", "--format", "json", "--resource-type", "lambda")
+	})
+	t.Run("--db wins over DYNAMODB_TABLE_NAME", func(t *testing.T) {
+		same(t, append(env, tableEnv+"=no-such-table"), []string{"--db", "inventory.db"}, "runs", "--format", "json")
+	})
+
+	t.Run("errors", func(t *testing.T) {
+		for _, tc := range []struct {
+			name string
+			env  []string
+			args []string
+			want []string
+		}{
+			{"missing table", env, []string{"--store", "dynamodb://no-such-table", "query"}, []string{"--store dynamodb://no-such-table", "does not exist"}},
+			{"no region", []string{"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_CONFIG_FILE=" + nullFile}, []string{"--store", "dynamodb://" + table, "runs"},
+				[]string{"dynamodb://" + table, "AWS_REGION"}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := invEnv(t, dir, tc.env, tc.args...)
+				if r.code != 1 {
+					t.Errorf("exit %d, want 1\n%s", r.code, r.stderr)
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(r.stderr, w) {
+						t.Errorf("stderr does not mention %q:\n%s", w, r.stderr)
+					}
+				}
+			})
+		}
+	})
+}
+
+// copyToDynamoDB copies every record and run of a SQLite inventory into a
+// new table.
+func copyToDynamoDB(t *testing.T, path, endpoint, table string) {
+	t.Helper()
+	ctx := context.Background()
+	src, err := sqlite.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	client := ddb.NewFromConfig(aws.Config{
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+		BaseEndpoint: aws.String(endpoint),
+	})
+	if err := dynamodb.CreateTable(ctx, client, table); err != nil {
+		t.Fatal(err)
+	}
+	dst := dynamodb.New(client, table, dynamodb.Options{})
+	recs, err := src.Query(ctx, store.Filter{IncludeDeleted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) == 0 {
+		t.Fatal("the demo collection has no records")
+	}
+	if err := dst.PutRecords(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := src.ListRuns(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if err := dst.PutRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// startDynalite starts dynalite from the repository's node_modules on a
+// free loopback port, in memory, for the test.
+func startDynalite(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli := filepath.Join(root, "node_modules", "dynalite", "cli.js")
+	if _, err := os.Stat(cli); err != nil {
+		t.Fatalf("dynalite is not installed (%v): run `npm ci` in %s", err, root)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatalf("node is not on PATH (%v): install Node.js 20 or later, then `npm ci` in %s", err, root)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close() // dynalite cannot be told to pick a port; a clash fails below
+	cmd := exec.Command(node, cli, "--host", "127.0.0.1", "--port", strconv.Itoa(port), "--createTableMs", "0", "--deleteTableMs", "0")
+	killWithParent(cmd)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start dynalite: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill() // it has no graceful stop to wait for
+		_ = cmd.Wait()         // its exit status after a kill says nothing
+	})
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		ok := false
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "listening") {
+				ok = true
+				break
+			}
+		}
+		ready <- ok
+		_, _ = io.Copy(io.Discard, out) // keep the pipe drained
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			t.Fatal("dynalite exited before listening")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("dynalite did not listen within 30 s")
+	}
+	return fmt.Sprintf("http://127.0.0.1:%d", port)
+}
