@@ -147,3 +147,11 @@ func (a *Access) OrganizationsConfig(managementRoleARN string) (aws.Config, erro
 	}
 	return a.assumed(managementRoleARN, parsed.AccountID, "us-east-1"), nil
 }
+
+// OrganizationsActions are the IAM actions of DiscoverAccounts (the calls of
+// OrganizationsAPI), for the deployment's policy of the planning function.
+var OrganizationsActions = []string{
+	"organizations:ListAccounts",
+	"organizations:ListAccountsForParent",
+	"organizations:ListOrganizationalUnitsForParent",
+}

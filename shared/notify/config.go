@@ -16,6 +16,10 @@ import (
 const (
 	// MonthlyCostThresholdEnv overrides cost_thresholds.total_monthly_alert.
 	MonthlyCostThresholdEnv = "MONTHLY_COST_THRESHOLD"
+	// FindingsThresholdEnv overrides notifications.security_findings_threshold
+	// (the deployment's securityFindingsThreshold setting, which also drives
+	// the findings alarm).
+	FindingsThresholdEnv = "SECURITY_FINDINGS_THRESHOLD"
 	// TopicEnv overrides notifications.sns_topic_arn.
 	TopicEnv = "SNS_TOPIC_ARN"
 	// SlackSecretEnv is the ARN of the Secrets Manager secret holding the
@@ -43,6 +47,13 @@ func ThresholdsFromConfig(c *config.Config, getenv func(string) string) (Thresho
 			return th, fmt.Errorf("%s=%q: expected a USD amount above 0, such as 10000", MonthlyCostThresholdEnv, v)
 		}
 		th.MonthlyCost = f
+	}
+	if v := strings.TrimSpace(getenv(FindingsThresholdEnv)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return th, fmt.Errorf("%s=%q: expected a whole number of findings, 0 or more", FindingsThresholdEnv, v)
+		}
+		th.SecurityFindings = n
 	}
 	return th, nil
 }

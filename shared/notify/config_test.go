@@ -110,3 +110,23 @@ func TestEmailOnFailureFalseKeepsRunFailuresOutOfEmailOnly(t *testing.T) {
 		t.Errorf("with email_on_failure, sent %+v", sent)
 	}
 }
+
+func TestFindingsThresholdFromTheEnvironment(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == FindingsThresholdEnv {
+				return v
+			}
+			return ""
+		}
+	}
+	th, err := ThresholdsFromConfig(nil, env("25"))
+	if err != nil || th.SecurityFindings != 25 {
+		t.Fatalf("SECURITY_FINDINGS_THRESHOLD=25: %+v, %v", th, err)
+	}
+	for _, bad := range []string{"-1", "ten", "2.5"} {
+		if _, err := ThresholdsFromConfig(nil, env(bad)); err == nil || !strings.Contains(err.Error(), FindingsThresholdEnv) {
+			t.Errorf("SECURITY_FINDINGS_THRESHOLD=%q: err = %v", bad, err)
+		}
+	}
+}
