@@ -158,6 +158,9 @@ func Default() *Config {
 			RightsizeMaxCPUPercent:   40,
 		},
 		Notifications: Notifications{
+			// Failed runs are e-mailed unless the config says otherwise: a
+			// collection that silently stops is the failure users fear most.
+			EmailOnFailure:            true,
 			SecurityFindingsThreshold: 10,
 		},
 	}

@@ -497,3 +497,9 @@ func TestValidateChecksConfigsBuiltInCode(t *testing.T) {
 		t.Errorf("Validate of a valid config: %v", err)
 	}
 }
+
+func TestRunFailuresAreEmailedUnlessTurnedOff(t *testing.T) {
+	if !Default().Notifications.EmailOnFailure {
+		t.Fatal("a config without notifications.email_on_failure must e-mail failed runs")
+	}
+}
