@@ -88,3 +88,12 @@ func isNotFound(err error) bool {
 	var ae smithy.APIError
 	return errors.As(err, &ae) && (ae.ErrorCode() == "NoSuchKey" || ae.ErrorCode() == "NotFound")
 }
+
+// PathStyleWithCustomEndpoint is an s3.Options function: with a custom
+// endpoint (AWS_ENDPOINT_URL_S3, a local stand-in) bucket host names rarely
+// resolve, so buckets are addressed by path; against AWS nothing changes.
+func PathStyleWithCustomEndpoint(o *s3.Options) {
+	if o.BaseEndpoint != nil {
+		o.UsePathStyle = true
+	}
+}

@@ -163,3 +163,13 @@ func TestS3RejectsBadKeysBeforeCallingAWS(t *testing.T) {
 		t.Error("a rejected key still reached S3")
 	}
 }
+
+func TestPathStyleOnlyWithACustomEndpoint(t *testing.T) {
+	var custom, aws s3.Options
+	custom.BaseEndpoint = new(string)
+	PathStyleWithCustomEndpoint(&custom)
+	PathStyleWithCustomEndpoint(&aws)
+	if !custom.UsePathStyle || aws.UsePathStyle {
+		t.Fatalf("path style: custom endpoint %v, AWS %v; want true, false", custom.UsePathStyle, aws.UsePathStyle)
+	}
+}

@@ -85,10 +85,10 @@ func FromEnv(ctx context.Context, stage string) (*stages.Deps, error) {
 		}
 	}
 	if b := getenv(EnvWorkBucket); b != "" {
-		d.Work = blob.NewS3(s3.NewFromConfig(base), b)
+		d.Work = blob.NewS3(s3.NewFromConfig(base, blob.PathStyleWithCustomEndpoint), b)
 	}
 	if b := getenv(EnvReportBucket); b != "" {
-		d.Reports = blob.NewS3(s3.NewFromConfig(base), b)
+		d.Reports = blob.NewS3(s3.NewFromConfig(base, blob.PathStyleWithCustomEndpoint), b)
 	}
 	// SNS and Slack as the config and environment ask (the webhook from
 	// Secrets Manager by ARN; notifications.email_on_failure honoured).
