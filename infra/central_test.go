@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -196,7 +197,8 @@ func TestTopicIsEncryptedTLSOnlyWithEmailSubscription(t *testing.T) {
 	}
 }
 
-// contractEnv is the contract's table of environment variables per function.
+// contractEnv is the contract's table of environment variables per function
+// (every function also gets GOMEMLIMIT, checked separately).
 var contractEnv = map[string][]string{
 	"plan":          {"DYNAMODB_TABLE_NAME", "WORK_BUCKET", "INVENTORY_CONFIG", "EXTERNAL_ID", "MAP_MAX_CONCURRENCY", "MAP_TOLERATED_FAILURE_PERCENTAGE"},
 	"collect":       {"DYNAMODB_TABLE_NAME", "INVENTORY_CONFIG", "EXTERNAL_ID"},
@@ -254,9 +256,13 @@ func TestFunctionsRuntimeArchitectureLoggingAndEnvironment(t *testing.T) {
 			}
 		}
 		sort.Strings(got)
-		want := slices.Sorted(slices.Values(contractEnv[spec.Dir]))
+		want := slices.Sorted(slices.Values(append([]string{"GOMEMLIMIT"}, contractEnv[spec.Dir]...)))
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: environment %v, contract %v", spec.Dir, got, want)
+		}
+		mem, _ := p["MemorySize"].(float64)
+		if lim := get(p, "Environment", "Variables", "GOMEMLIMIT"); lim != fmt.Sprintf("%dMiB", int(mem)*9/10) {
+			t.Errorf("%s: GOMEMLIMIT %v for %v MB: want 90%% of the function's memory", spec.Dir, lim, mem)
 		}
 		if get(p, "Environment", "Variables", "INVENTORY_CONFIG") != bundledConfigName {
 			t.Errorf("%s: INVENTORY_CONFIG %v", spec.Dir, get(p, "Environment", "Variables", "INVENTORY_CONFIG"))
