@@ -45,6 +45,9 @@ func printSummary(w io.Writer, s pipeline.Summary) {
 			}
 			fmt.Fprintf(w, "  %s %-24s %-16s %s%s: %s\n", f.AccountID, f.AccountName, f.ResourceType, f.Status, where, oneLine(f.Error))
 		}
+		if s.FailedOmitted > 0 {
+			fmt.Fprintf(w, "  … and %d more failed items (the replay input covers them all)\n", s.FailedOmitted)
+		}
 	}
 }
 

@@ -94,7 +94,11 @@ func Aggregate(ctx context.Context, env *Env, in AggregateInput) (Summary, error
 	if s.Inventory, err = breakdown(ctx, env.Store, accounts); err != nil {
 		return Summary{}, fmt.Errorf("aggregate run %s: %w", run.ID, err)
 	}
-	body, err := json.Marshal(s)
+	// The stored summary is compacted like the state's: a DynamoDB item
+	// holds 400 KB, which ~800 failed items would pass. Every failed item
+	// stays in the run's item outcomes, and a compacted replay input is
+	// rebuilt from them.
+	body, err := json.Marshal(s.Compact(CompactFailedItems, CompactReplayItems))
 	if err != nil {
 		return Summary{}, err
 	}

@@ -101,3 +101,29 @@ func TestCompactKeepsAStateSizedSummaryAndAReplayByRunID(t *testing.T) {
 		t.Fatal("a small replay input must stay inline")
 	}
 }
+
+func TestARunWithManyFailuresStoresACompactSummaryAndStaysReplayable(t *testing.T) {
+	sp := faultySpec()
+	sp.Accounts, sp.Regions, sp.Denied, sp.Suspended, sp.OptOut, sp.Throttle = 30, 1, 27, 0, 0, false
+	h := newHarness(t, sp)
+	sum := h.run(t, context.Background(), pipeline.PlanInput{})
+	failed := 27 * len(registry.All())
+	if len(sum.Failed) != failed || len(sum.ReplayInput.Items) != failed {
+		t.Fatalf("the runner's summary lists %d failed and %d replay items, want all %d", len(sum.Failed), len(sum.ReplayInput.Items), failed)
+	}
+	run, err := h.store.GetRun(context.Background(), sum.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored pipeline.Summary
+	if err := json.Unmarshal(run.Summary, &stored); err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Summary) > 64<<10 || stored.FailedOmitted != failed-pipeline.CompactFailedItems || len(stored.ReplayInput.Items) != 0 {
+		t.Fatalf("stored summary: %d bytes, %d omitted, %d replay items; want it compact (a DynamoDB item holds 400 KB)", len(run.Summary), stored.FailedOmitted, len(stored.ReplayInput.Items))
+	}
+	planned, err := pipeline.Plan(context.Background(), h.env, pipeline.PlanInput{Action: "collect", ReplayOf: stored.ReplayInput.ReplayOf})
+	if err != nil || len(planned.Items) != failed {
+		t.Fatalf("replaying the stored replay input planned %d items (%v), want %d", len(planned.Items), err, failed)
+	}
+}

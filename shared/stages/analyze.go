@@ -54,7 +54,9 @@ type CostResult struct {
 	Threshold          float64            `json:"monthly_threshold_usd,omitempty"`
 	OverThreshold      bool               `json:"over_threshold"`
 	ExpensiveResources []CostedResource   `json:"expensive_resources,omitempty"`
-	Basis              []string           `json:"cost_basis,omitempty"`
+	// ExpensiveOmitted counts expensive resources beyond maxListedInState.
+	ExpensiveOmitted int      `json:"expensive_resources_omitted,omitempty"`
+	Basis            []string `json:"cost_basis,omitempty"`
 }
 
 // CostedResource is one resource over the config's expensive_resource_monthly.
@@ -96,6 +98,10 @@ func cost(ctx context.Context, d *Deps, in json.RawMessage) (any, error) {
 		}
 	}
 	sort.Slice(res.ExpensiveResources, func(i, j int) bool { return res.ExpensiveResources[i].Monthly > res.ExpensiveResources[j].Monthly })
+	if n := len(res.ExpensiveResources); n > maxListedInState {
+		res.ExpensiveOmitted = n - maxListedInState
+		res.ExpensiveResources = res.ExpensiveResources[:maxListedInState:maxListedInState]
+	}
 	for b := range basis {
 		if b != "" {
 			res.Basis = append(res.Basis, b)
@@ -124,11 +130,17 @@ func cents(v float64) float64 { return math.Round(v*100) / 100 }
 type SecurityResult struct {
 	RunID string `json:"run_id,omitempty"`
 	security.Report
+	// FindingsOmitted counts findings left out of the list (see
+	// maxListedInState); the counts above cover every finding.
+	FindingsOmitted int `json:"findings_omitted,omitempty"`
 }
 
-// maxFindingsInState keeps the stage's output far below the 256 KiB state
-// limit; the report in S3 has every finding.
-const maxFindingsInState = 50
+// maxListedInState bounds the lists a stage returns (findings, expensive
+// resources). A state's payload is capped at 256 KiB and exceeding it is
+// States.DataLimitExceeded, which no Catch can handle: the 36-account demo
+// alone has 1,300 findings (860 KB). Report re-evaluates the inventory and
+// lists every finding.
+const maxListedInState = 50
 
 func securityCheck(ctx context.Context, d *Deps, in json.RawMessage) (any, error) {
 	req, recs, err := liveInventory(ctx, d, "security", in)
@@ -143,7 +155,12 @@ func securityCheck(ctx context.Context, d *Deps, in json.RawMessage) (any, error
 		emf.Metric{Name: "UnencryptedResources", Value: float64(rep.UnencryptedResources), Unit: emf.Count},
 		emf.Metric{Name: "PublicResources", Value: float64(rep.PublicResources), Unit: emf.Count},
 	)
-	return SecurityResult{RunID: req.RunID, Report: rep}, nil
+	res := SecurityResult{RunID: req.RunID, Report: rep}
+	if n := len(res.Findings); n > maxListedInState {
+		res.FindingsOmitted = n - maxListedInState
+		res.Findings = res.Findings[:maxListedInState:maxListedInState]
+	}
+	return res, nil
 }
 
 // CleanupResult says what the monthly cleanup removed.

@@ -138,17 +138,18 @@ func collectItem(ctx context.Context, d *Deps, in json.RawMessage) (any, error) 
 }
 
 // failureInput is what the Map child's Catch hands RecordFailure: the item
-// (with the caught error beside it under "failure", ignored here), the error
-// name and its cause.
+// and the caught error object ({"Error", "Cause"}; either may be missing).
 type failureInput struct {
-	Item  json.RawMessage `json:"item"`
-	Error string          `json:"error"`
-	Cause string          `json:"cause"`
+	Item    json.RawMessage `json:"item"`
+	Failure struct {
+		Error string `json:"Error"`
+		Cause string `json:"Cause"`
+	} `json:"failure"`
 }
 
 func recordFailure(ctx context.Context, d *Deps, in json.RawMessage) (any, error) {
 	var f failureInput
-	if err := decodeStrict("record failure input", in, &f, "item, error, cause"); err != nil {
+	if err := decodeStrict("record failure input", in, &f, "item, failure"); err != nil {
 		return nil, err
 	}
 	var it pipeline.WorkItem
@@ -161,7 +162,7 @@ func recordFailure(ctx context.Context, d *Deps, in json.RawMessage) (any, error
 	if d.Env == nil {
 		return nil, errors.New("recordfailure: the store is not configured (DYNAMODB_TABLE_NAME)")
 	}
-	o, err := pipeline.RecordFailure(ctx, d.Env, it, failureMessage(f.Error, f.Cause))
+	o, err := pipeline.RecordFailure(ctx, d.Env, it, failureMessage(f.Failure.Error, f.Failure.Cause))
 	if err != nil {
 		return nil, storeErr(err)
 	}

@@ -108,7 +108,13 @@ func reportStage(ctx context.Context, d *Deps, in json.RawMessage) (any, error) 
 		ri.Cost = st.Cost
 	}
 	if st.Security != nil {
-		ri.Security = st.Security
+		// The stage's output lists only the worst findings (state size);
+		// the report lists all, from the same pure checks over the same
+		// inventory.
+		full := *st.Security
+		full.Report = security.Evaluate(recs)
+		full.FindingsOmitted = 0
+		ri.Security = &full
 	}
 	keys, err := report.Write(ctx, d.Reports, ri)
 	if err != nil {

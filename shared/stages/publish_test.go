@@ -115,3 +115,38 @@ func TestCostOnlyJobReportsAndNotifiesWithoutASummary(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestAnalysisOutputsFitAStateAndTheReportListsEveryFinding(t *testing.T) {
+	h := newHarness(t, "accounts=12,regions=2,denied=0,suspended=0,optout=0,seed=5")
+	p, _ := h.runCollection(t, map[string]any{})
+	sec := h.invoke(t, "security", map[string]any{"run_id": p.RunID})
+	if len(sec) > 64<<10 {
+		t.Fatalf("security output is %d bytes: a state holds 256 KiB and Analyze carries cost beside it", len(sec))
+	}
+	var s stages.SecurityResult
+	json.Unmarshal(sec, &s)
+	if s.FindingsOmitted == 0 || len(s.Findings)+s.FindingsOmitted != s.Failed+s.Unknown {
+		t.Fatalf("listed %d + omitted %d, want every one of %d failed + %d unknown accounted for", len(s.Findings), s.FindingsOmitted, s.Failed, s.Unknown)
+	}
+	var r stages.ReportResult
+	json.Unmarshal(h.invoke(t, "report", map[string]any{"plan": p, "analysis": []json.RawMessage{h.invoke(t, "cost", map[string]any{}), sec}}), &r)
+	var key string
+	for _, k := range r.Keys {
+		if strings.HasSuffix(k, "/summary.json") && !strings.Contains(k, "latest") {
+			key = k
+		}
+	}
+	body, err := h.deps.Reports.Get(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Security stages.SecurityResult `json:"security"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Security.Findings) != s.Failed+s.Unknown || doc.Security.FindingsOmitted != 0 {
+		t.Fatalf("report lists %d findings, want all %d", len(doc.Security.Findings), s.Failed+s.Unknown)
+	}
+}

@@ -152,8 +152,7 @@ func TestRecordFailureMakesTheItemReplayable(t *testing.T) {
 	// The first item's Lambda "timed out": the Map child's Catch hands the
 	// item (with the caught error beside it) to RecordFailure.
 	lost := items[0]
-	lost["failure"] = map[string]string{"Error": "States.Timeout", "Cause": "Task timed out after 300 seconds"}
-	h.invoke(t, "recordfailure", map[string]any{"item": lost, "error": "States.Timeout", "cause": "Task timed out after 300 seconds"})
+	h.invoke(t, "recordfailure", map[string]any{"item": lost, "failure": map[string]string{"Error": "States.Timeout", "Cause": "Task timed out after 300 seconds"}})
 	for _, it := range items[1:] {
 		h.invoke(t, "collect", it)
 	}
@@ -181,7 +180,7 @@ func TestLambdaCauseIsReducedToItsMessage(t *testing.T) {
 	json.Unmarshal(body, &items)
 	cause := `{"errorMessage":"Runtime exited with error: signal: killed","errorType":"Runtime.ExitError"}`
 	var res stages.ItemResult
-	json.Unmarshal(h.invoke(t, "recordfailure", map[string]any{"item": items[0], "error": "Runtime.ExitError", "cause": cause}), &res)
+	json.Unmarshal(h.invoke(t, "recordfailure", map[string]any{"item": items[0], "failure": map[string]string{"Error": "Runtime.ExitError", "Cause": cause}}), &res)
 	if res.Status != store.ItemFailed || res.Error != "Runtime.ExitError: Runtime exited with error: signal: killed" {
 		t.Fatalf("recorded %+v", res)
 	}

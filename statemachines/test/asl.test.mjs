@@ -150,8 +150,8 @@ describe('definition contract', () => {
     assert.deepEqual(def.States[MAP_STATE].ItemSelector, { 'item.$': '$$.Map.Item.Value' });
     assert.deepEqual(states.RecordFailure.Parameters, {
       'item.$': '$.item',
-      'error.$': '$.failure.Error',
-      'cause.$': '$.failure.Cause',
+      // The whole error object: a path to a field it lacks would fail the state.
+      'failure.$': '$.failure',
     });
   });
 

@@ -234,7 +234,8 @@ describe('Collect errors: Retry and Catch inside the Map child', () => {
     const recorded = callsOf(run, 'RecordFailure');
     assert.deepEqual(keys(recorded.map((c) => c.input.item)), [timedOut, throttled].sort());
     for (const c of recorded) {
-      assert.deepEqual(Object.keys(c.input).sort(), ['cause', 'error', 'item']);
+      assert.deepEqual(Object.keys(c.input).sort(), ['failure', 'item']);
+      assert.ok(c.input.failure.Error, 'the caught error object is handed on whole');
       assert.ok(!Object.hasOwn(c.input.item, 'failure'), 'RecordFailure gets the work item as it was');
     }
     const s = run.output.summary;

@@ -252,6 +252,19 @@ async function invokeStage(env, state, stage, input) {
   throw lambdaError('Lambda.Unknown', `localinvoke --stage ${stage} exited with ${signal ?? code}: ${stderr.trim()}`);
 }
 
+// MAX_PAYLOAD is Step Functions' limit on a state's input or output (256 KiB).
+// aws-local-stepfunctions does not enforce it; on AWS exceeding it is
+// States.DataLimitExceeded, which no Catch handles. Recorded as a crash, so
+// every test that asserts success also asserts every payload fits.
+const MAX_PAYLOAD = 256 * 1024;
+
+function checkPayload(env, state, what, value) {
+  const size = Buffer.byteLength(JSON.stringify(value ?? null));
+  if (size > MAX_PAYLOAD) {
+    env.crashes.push({ state, stage: STAGE_OF_STATE[state], error: `States.DataLimitExceeded: ${what} of ${size} bytes` });
+  }
+}
+
 // ---- Executions ----
 
 let machine;
@@ -298,8 +311,11 @@ export async function execute(input, { demo, dir, name = randomUUID(), intercept
       const call = { state, stage, input: withoutHarnessField(taskInput) };
       calls.push(call);
       const callGo = (i = taskInput) => invokeStage(env, state, stage, i);
+      checkPayload(env, state, 'input', call.input);
       try {
         call.output = await (intercept[state] ? intercept[state](taskInput, callGo, call) : callGo());
+        const { [HARNESS_ITEMS_FIELD]: _, ...real } = call.output ?? {};
+        checkPayload(env, state, 'output', real);
         return call.output;
       } catch (err) {
         call.error = { name: err.name, cause: err.message };

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	ddb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // The package's tests run against dynalite, a DynamoDB-protocol server in
@@ -189,5 +190,23 @@ func newTestTable(t testing.TB) string {
 // newTestStore returns a store on a new table.
 func newTestStore(t testing.TB, opts Options) *Store {
 	t.Helper()
-	return New(testClient, newTestTable(t), opts)
+	return New(strictAPI{Client: testClient, t: t}, newTestTable(t), opts)
+}
+
+// strictAPI adds a rule of DynamoDB that dynalite does not enforce: a key
+// condition's values must not be empty strings ("begins_with(sk, \"\")" is
+// rejected by DynamoDB, accepted by dynalite).
+type strictAPI struct {
+	*ddb.Client
+	t testing.TB
+}
+
+func (a strictAPI) Query(ctx context.Context, in *ddb.QueryInput, opts ...func(*ddb.Options)) (*ddb.QueryOutput, error) {
+	cond := aws.ToString(in.KeyConditionExpression)
+	for name, v := range in.ExpressionAttributeValues {
+		if s, ok := v.(*types.AttributeValueMemberS); ok && s.Value == "" && strings.Contains(cond, name) {
+			a.t.Errorf("Query key condition %q uses %s = \"\": DynamoDB rejects empty key condition values", cond, name)
+		}
+	}
+	return a.Client.Query(ctx, in, opts...)
 }

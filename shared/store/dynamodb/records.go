@@ -454,9 +454,13 @@ func (s *Store) MarkDeleted(ctx context.Context, sc store.Scope, runID string, a
 	}
 	for _, prefix := range prefixes {
 		in := s.partitionQuery("", PartitionKey, pk)
-		in.KeyConditionExpression = aws.String("#k = :k AND begins_with(#sk, :prefix)")
-		in.ExpressionAttributeNames["#sk"] = SortKey
-		in.ExpressionAttributeValues[":prefix"] = avS(prefix)
+		// Every region: the whole partition. DynamoDB rejects an empty
+		// string as a key condition value, so no begins_with(sk, "").
+		in.ExpressionAttributeNames["#sk"] = SortKey // the projection names it
+		if prefix != "" {
+			in.KeyConditionExpression = aws.String("#k = :k AND begins_with(#sk, :prefix)")
+			in.ExpressionAttributeValues[":prefix"] = avS(prefix)
+		}
 		in.FilterExpression = aws.String(filter)
 		in.ProjectionExpression = aws.String("#k, #sk")
 		for k, v := range names {
