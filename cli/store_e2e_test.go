@@ -7,33 +7,23 @@ package main
 // from the file.
 
 import (
-	"bufio"
 	"context"
-	"fmt"
-	"io"
-	"net"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	ddb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/cloudinv/aws-inventory/shared/store"
 	"github.com/cloudinv/aws-inventory/shared/store/dynamodb"
+	"github.com/cloudinv/aws-inventory/shared/store/dynamodb/dynalite"
 	"github.com/cloudinv/aws-inventory/shared/store/sqlite"
 )
 
 func TestReadCommandsOnDynamoDB(t *testing.T) {
-	endpoint := startDynalite(t)
+	srv := startDynalite(t)
+	endpoint := srv.Endpoint
 	dir := collected(t)
 	const table = "inventory-e2e"
-	copyToDynamoDB(t, filepath.Join(dir, "inventory.db"), endpoint, table)
+	copyToDynamoDB(t, filepath.Join(dir, "inventory.db"), srv, table)
 
 	env := []string{
 		"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_REGION=us-east-1",
@@ -101,7 +91,7 @@ func TestReadCommandsOnDynamoDB(t *testing.T) {
 
 // copyToDynamoDB copies every record and run of a SQLite inventory into a
 // new table.
-func copyToDynamoDB(t *testing.T, path, endpoint, table string) {
+func copyToDynamoDB(t *testing.T, path string, srv *dynalite.Server, table string) {
 	t.Helper()
 	ctx := context.Background()
 	src, err := sqlite.OpenReadOnly(ctx, path)
@@ -109,11 +99,7 @@ func copyToDynamoDB(t *testing.T, path, endpoint, table string) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	client := ddb.NewFromConfig(aws.Config{
-		Region:       "us-east-1",
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-		BaseEndpoint: aws.String(endpoint),
-	})
+	client := srv.Client()
 	if err := dynamodb.CreateTable(ctx, client, table); err != nil {
 		t.Fatal(err)
 	}
@@ -139,61 +125,13 @@ func copyToDynamoDB(t *testing.T, path, endpoint, table string) {
 	}
 }
 
-// startDynalite starts dynalite from the repository's node_modules on a
-// free loopback port, in memory, for the test.
-func startDynalite(t *testing.T) string {
+// startDynalite starts dynalite (shared/store/dynamodb/dynalite) for the test.
+func startDynalite(t *testing.T) *dynalite.Server {
 	t.Helper()
-	root, err := filepath.Abs("..")
+	srv, err := dynalite.Start()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cli := filepath.Join(root, "node_modules", "dynalite", "cli.js")
-	if _, err := os.Stat(cli); err != nil {
-		t.Fatalf("dynalite is not installed (%v): run `npm ci` in %s", err, root)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("node is not on PATH (%v): install Node.js 20 or later, then `npm ci` in %s", err, root)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close() // dynalite cannot be told to pick a port; a clash fails below
-	cmd := exec.Command(node, cli, "--host", "127.0.0.1", "--port", strconv.Itoa(port), "--createTableMs", "0", "--deleteTableMs", "0")
-	killWithParent(cmd)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start dynalite: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill() // it has no graceful stop to wait for
-		_ = cmd.Wait()         // its exit status after a kill says nothing
-	})
-	ready := make(chan bool, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		ok := false
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "listening") {
-				ok = true
-				break
-			}
-		}
-		ready <- ok
-		_, _ = io.Copy(io.Discard, out) // keep the pipe drained
-	}()
-	select {
-	case ok := <-ready:
-		if !ok {
-			t.Fatal("dynalite exited before listening")
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("dynalite did not listen within 30 s")
-	}
-	return fmt.Sprintf("http://127.0.0.1:%d", port)
+	t.Cleanup(srv.Close)
+	return srv
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/cloudinv/aws-inventory/shared/access"
+	"github.com/cloudinv/aws-inventory/shared/stages"
 	"github.com/cloudinv/aws-inventory/shared/store/dynamodb"
 )
 
@@ -16,7 +17,6 @@ import (
 // the calls (a test there keeps each list equal to the calls), so a new call
 // cannot ship without its grant.
 var (
-	ddbReadActions       = dynamodb.ReadActions
 	ddbWriteActions      = dynamodb.WriteActions
 	organizationsActions = access.OrganizationsActions
 )
@@ -27,12 +27,12 @@ func wireStage(stack awscdk.Stack, spec functionSpec, role awsiam.Role, p *Funct
 	s := p.Settings
 	env := map[string]*string{"INVENTORY_CONFIG": jsii.String(bundledConfigName)}
 	var kmsData []string
-	if spec.Table != noTable {
+	// Exactly the table actions the stage's store calls need
+	// (stages.TableActions, checked against the calls by a test there).
+	if actions, ok := stages.TableActions[spec.Dir]; ok {
 		env["DYNAMODB_TABLE_NAME"] = p.Storage.Table.TableName()
-		actions := slices.Clone(ddbReadActions)
 		kmsData = append(kmsData, "kms:Decrypt", "kms:DescribeKey")
-		if spec.Table == tableReadWrite {
-			actions = append(actions, ddbWriteActions...)
+		if slices.ContainsFunc(actions, func(a string) bool { return slices.Contains(ddbWriteActions, a) }) {
 			kmsData = append(kmsData, "kms:Encrypt", "kms:GenerateDataKey")
 		}
 		resources := []*string{p.Storage.Table.TableArn()}

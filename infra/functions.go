@@ -14,14 +14,6 @@ import (
 	ddbstore "github.com/cloudinv/aws-inventory/shared/store/dynamodb"
 )
 
-type tableAccess int
-
-const (
-	noTable tableAccess = iota
-	tableRead
-	tableReadWrite
-)
-
 // functionSpec describes one pipeline stage's Lambda function.
 type functionSpec struct {
 	// Dir is the function's folder: functions/<Dir>, build/lambda/<Dir>/bootstrap.
@@ -31,28 +23,27 @@ type functionSpec struct {
 	Description    string
 	MemoryMB       int
 	TimeoutSeconds int
-	Table          tableAccess
 }
 
 // functionSpecs are the nine stages of the contract, in pipeline order.
 // Timeouts stay below the Task states' TimeoutSeconds in the ASL, so a slow
 // function surfaces as the Lambda's own timeout error.
 var functionSpecs = []functionSpec{
-	{"plan", "PlanFunctionArn", "Plans a run: accounts x resource types -> work items in S3", 256, 900, tableReadWrite},
-	{"collect", "CollectFunctionArn", "Collects one work item (account x resource type) into the store", 512, 0, tableReadWrite},
-	{"recordfailure", "RecordFailureFunctionArn", "Records the failed outcome of a work item", 128, 60, tableReadWrite},
-	{"aggregate", "AggregateFunctionArn", "Closes a run: summary, resources not seen any more, replay input", 2048, 900, tableReadWrite},
-	// Cost and Security read the inventory (the contract gives them no write access).
+	{"plan", "PlanFunctionArn", "Plans a run: accounts x resource types -> work items in S3", 256, 900},
+	{"collect", "CollectFunctionArn", "Collects one work item (account x resource type) into the store", 512, 0},
+	{"recordfailure", "RecordFailureFunctionArn", "Records the failed outcome of a work item", 128, 60},
+	{"aggregate", "AggregateFunctionArn", "Closes a run: summary, resources not seen any more, replay input", 2048, 900},
+	// The table actions of each come from stages.TableActions.
 	// Aggregate, Cost, Security and Report hold the live inventory in memory:
 	// about 2.7 KB per record measured (Go heap after GC), so ~140,000
 	// records of 1,000 accounts need ~400 MB live and twice that at GC
 	// peaks; 2 GB (also more CPU) leaves room to grow, Report renders CSV,
 	// JSON and HTML beside them.
-	{"cost", "CostFunctionArn", "Cost analysis of the inventory", 2048, 900, tableRead},
-	{"security", "SecurityFunctionArn", "Security checks of the inventory", 2048, 900, tableRead},
-	{"report", "ReportFunctionArn", "Writes CSV / JSON / HTML reports to S3", 3008, 900, tableRead},
-	{"notify", "NotifyFunctionArn", "Sends alerts to SNS and Slack", 256, 120, noTable},
-	{"cleanup", "CleanupFunctionArn", "Expires records of resources deleted longer than the retention period", 256, 900, tableReadWrite},
+	{"cost", "CostFunctionArn", "Cost analysis of the inventory", 2048, 900},
+	{"security", "SecurityFunctionArn", "Security checks of the inventory", 2048, 900},
+	{"report", "ReportFunctionArn", "Writes CSV / JSON / HTML reports to S3", 3008, 900},
+	{"notify", "NotifyFunctionArn", "Sends alerts to SNS and Slack", 256, 120},
+	{"cleanup", "CleanupFunctionArn", "Expires records of resources deleted longer than the retention period", 256, 900},
 }
 
 // Function is one deployed stage.

@@ -104,11 +104,11 @@ func Invoke(ctx context.Context, d *Deps, name string, in []byte) ([]byte, error
 	out, err := h(ctx, d, in)
 	if err != nil {
 		err = classify(err)
-		d.logger().ErrorContext(ctx, "stage failed", "stage", name, "error", err.Error(), "error_type", ErrorType(err),
+		d.logger().ErrorContext(ctx, "stage failed", "error", err.Error(), "error_type", ErrorType(err),
 			"duration_ms", time.Since(start).Milliseconds())
 		return nil, err
 	}
-	d.logger().InfoContext(ctx, "stage done", "stage", name, "duration_ms", time.Since(start).Milliseconds())
+	d.logger().InfoContext(ctx, "stage done", "duration_ms", time.Since(start).Milliseconds())
 	return json.Marshal(out)
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cloudinv/aws-inventory/shared/inventory"
 	"github.com/cloudinv/aws-inventory/shared/store"
+	"github.com/cloudinv/aws-inventory/shared/store/dynamodb/dynalite"
 	"github.com/cloudinv/aws-inventory/shared/store/storetest"
 )
 
@@ -45,7 +46,7 @@ func getRaw(t *testing.T, s *Store, pk, sk string) map[string]types.AttributeVal
 
 func TestOpen(t *testing.T) {
 	ctx := context.Background()
-	cfg := testConfig(testEndpoint)
+	cfg := server.Config()
 
 	t.Run("existing table", func(t *testing.T) {
 		table := newTestTable(t)
@@ -59,7 +60,7 @@ func TestOpen(t *testing.T) {
 	})
 	t.Run("missing table names table and region", func(t *testing.T) {
 		_, err := Open(ctx, cfg, "no-such-table", Options{})
-		if err == nil || !strings.Contains(err.Error(), "no-such-table") || !strings.Contains(err.Error(), testRegion) || !strings.Contains(err.Error(), "does not exist") {
+		if err == nil || !strings.Contains(err.Error(), "no-such-table") || !strings.Contains(err.Error(), dynalite.Region) || !strings.Contains(err.Error(), "does not exist") {
 			t.Errorf("Open of a missing table: %v; want an error naming the table and region", err)
 		}
 	})
@@ -69,7 +70,7 @@ func TestOpen(t *testing.T) {
 		}
 	})
 	t.Run("table of another schema", func(t *testing.T) {
-		name := fmt.Sprintf("other-%d", tableSeq.Add(1))
+		name := "other-" + server.TableName(t)
 		_, err := testClient.CreateTable(ctx, &ddb.CreateTableInput{
 			TableName:            aws.String(name),
 			BillingMode:          types.BillingModePayPerRequest,

@@ -1,4 +1,4 @@
-package dynamodb
+package dynalite
 
 import (
 	"os/exec"

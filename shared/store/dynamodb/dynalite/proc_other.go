@@ -1,6 +1,6 @@
 //go:build !linux
 
-package dynamodb
+package dynalite
 
 import "os/exec"
 

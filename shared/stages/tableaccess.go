@@ -1,0 +1,17 @@
+package stages
+
+// TableActions are the DynamoDB actions each stage's store calls need; the
+// deployment grants each stage's role exactly these on the table, and
+// TestEachStageCallsOnlyItsTableActions runs every stage on a DynamoDB store
+// and fails when one calls anything else. DescribeTable: opening the store
+// checks the table. A stage absent here (notify) reads no table.
+var TableActions = map[string][]string{
+	"plan":          {"dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:BatchWriteItem"},
+	"collect":       {"dynamodb:DescribeTable", "dynamodb:UpdateItem", "dynamodb:PutItem"},
+	"recordfailure": {"dynamodb:DescribeTable", "dynamodb:PutItem"},
+	"aggregate":     {"dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"},
+	"cost":          {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan"},
+	"security":      {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan"},
+	"report":        {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan"},
+	"cleanup":       {"dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"},
+}
