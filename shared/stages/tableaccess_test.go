@@ -105,7 +105,6 @@ func TestEachStageCallsOnlyItsTableActions(t *testing.T) {
 	}
 }
 
-
 func TestTableActionsAreStoreActions(t *testing.T) {
 	all := append(slices.Clone(dynamodb.ReadActions), dynamodb.WriteActions...)
 	for stage, actions := range stages.TableActions {
