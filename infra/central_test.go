@@ -100,6 +100,16 @@ func TestKeysAreCustomerManagedWithRotation(t *testing.T) {
 	if !strings.Contains(str(get(alertsKey, "Properties", "KeyPolicy")), `"cloudwatch.amazonaws.com"`) {
 		t.Error("alerts key must let CloudWatch alarms publish to the encrypted topic")
 	}
+	if !strings.Contains(str(get(alertsKey, "Properties", "KeyPolicy")), `"aws:SourceAccount"`) {
+		t.Error("only this account's alarms may use the alerts key (aws:SourceAccount)")
+	}
+	named := false
+	for _, lg := range resources(f.central, "AWS::Logs::LogGroup") {
+		named = named || get(lg, "Properties", "LogGroupName") == "/aws/vendedlogs/states/aws-inventory"
+	}
+	if !named {
+		t.Error("the state machine's log group must be under /aws/vendedlogs/states/")
+	}
 }
 
 // bucketPolicyDeniesInsecureTransport finds the bucket's policy and checks

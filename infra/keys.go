@@ -65,6 +65,8 @@ func NewKeys(scope constructs.Construct, s *Settings) *Keys {
 		// the topic policy limits publishing to this account's alarms.
 		Actions:   jsii.Strings("kms:Decrypt", "kms:GenerateDataKey*"),
 		Resources: jsii.Strings("*"),
+		// Only this account's alarms (confused-deputy protection).
+		Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": awscdk.Aws_ACCOUNT_ID()}},
 	}), jsii.Bool(true))
 	return k
 }

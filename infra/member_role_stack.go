@@ -17,9 +17,13 @@ import (
 // OrganizationId keep the names of the seed's member-account-role.yaml, so
 // its `aws cloudformation deploy --parameter-overrides` habit still works.
 const (
-	paramMasterAccountID   = "MasterAccountId"
-	paramExternalID        = "ExternalId"
-	paramOrganizationID    = "OrganizationId"
+	paramMasterAccountID = "MasterAccountId"
+	paramExternalID      = "ExternalId"
+	paramOrganizationID  = "OrganizationId"
+	// noOrganization is the OrganizationId value for "no org condition". A
+	// sentinel rather than "": StackSets have rejected parameters whose value
+	// is empty ("Parameters: [X] must have values").
+	noOrganization         = "none"
 	paramCollectorRoleName = "CollectorRoleName"
 )
 
@@ -73,12 +77,12 @@ func NewMemberRoleStack(scope constructs.Construct, id string, s *Settings) *Mem
 	})
 	orgID := awscdk.NewCfnParameter(stack, jsii.String(paramOrganizationID), &awscdk.CfnParameterProps{
 		Type:           jsii.String("String"),
-		Description:    jsii.String("Optional AWS Organizations ID (o-...): the collector must also belong to it (aws:PrincipalOrgID). Empty: no such condition."),
-		Default:        jsii.String(s.MemberOrgID),
-		AllowedPattern: jsii.String(`^(o-[a-z0-9]{10,32})?$`),
+		Description:    jsii.String("Optional AWS Organizations ID (o-...): the collector must also belong to it (aws:PrincipalOrgID). " + noOrganization + ": no such condition."),
+		Default:        jsii.String(orgParameter(s.MemberOrgID)),
+		AllowedPattern: jsii.String(`^(` + noOrganization + `|o-[a-z0-9]{10,32})$`),
 	})
 	hasOrg := awscdk.NewCfnCondition(stack, jsii.String("HasOrganizationId"), &awscdk.CfnConditionProps{
-		Expression: awscdk.Fn_ConditionNot(awscdk.Fn_ConditionEquals(orgID.ValueAsString(), jsii.String(""))),
+		Expression: awscdk.Fn_ConditionNot(awscdk.Fn_ConditionEquals(orgID.ValueAsString(), jsii.String(noOrganization))),
 	})
 
 	// Trust exactly the collector role (parameters are referenced by their
@@ -140,3 +144,11 @@ func MemberRoleTemplate(s *Settings) (string, error) {
 
 // maxTemplateBody is CloudFormation's limit on an inline template body.
 const maxTemplateBody = 51200
+
+// orgParameter is the OrganizationId parameter value for an org ID setting.
+func orgParameter(id string) string {
+	if id == "" {
+		return noOrganization
+	}
+	return id
+}

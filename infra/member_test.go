@@ -38,7 +38,7 @@ func TestMemberRoleTrustsTheCollectorWithExternalIDAndOrg(t *testing.T) {
 	if len(ifOrg) != 3 || ifOrg[0] != "HasOrganizationId" || !jsonEq(ifOrg[1], withOrg) || !jsonEq(ifOrg[2], without) {
 		t.Errorf("trust condition: %s", str(get(s, "Condition")))
 	}
-	if !jsonEq(get(f.member, "Conditions", "HasOrganizationId"), map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{ref("OrganizationId"), ""}}}}) {
+	if !jsonEq(get(f.member, "Conditions", "HasOrganizationId"), map[string]any{"Fn::Not": []any{map[string]any{"Fn::Equals": []any{ref("OrganizationId"), "none"}}}}) {
 		t.Errorf("HasOrganizationId: %s", str(get(f.member, "Conditions", "HasOrganizationId")))
 	}
 	params := f.member["Parameters"].(map[string]any)

@@ -73,7 +73,7 @@ func NewStackSetStack(scope constructs.Construct, id string, s *Settings, templa
 			param(paramMasterAccountID, masterAccount.ValueAsString()),
 			param(paramExternalID, jsii.String(s.ExternalID)),
 			param(paramCollectorRoleName, jsii.String(s.CollectorRoleName())),
-			param(paramOrganizationID, jsii.String(s.MemberOrgID)),
+			param(paramOrganizationID, jsii.String(orgParameter(s.MemberOrgID))),
 		},
 	}
 	if len(s.StackSetTargetOUs) > 0 {

@@ -120,6 +120,9 @@ func NewPipeline(scope constructs.Construct, p *PipelineProps) *Pipeline {
 	add("ManageMapChildren", []string{"states:DescribeExecution", "states:StopExecution", "states:RedriveExecution"}, childExecutions)
 
 	pl.LogGroup = awslogs.NewLogGroup(c, jsii.String("Logs"), &awslogs.LogGroupProps{
+		// The prefix AWS recommends for vended logs: it keeps the CloudWatch
+		// Logs resource policy Step Functions writes small.
+		LogGroupName:  jsii.String("/aws/vendedlogs/states/" + s.StateMachineName()),
 		Retention:     retention(s.LogRetentionDays),
 		EncryptionKey: p.Keys.Logs,
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,

@@ -25,10 +25,12 @@ type Storage struct {
 
 // Object key prefixes in the buckets; the IAM policies are scoped to them.
 const (
-	workItemsPrefix   = "runs/"
-	mapResultsPrefix  = "map-results/"
-	reportsPrefix     = "reports/"
-	workObjectDays    = 14
+	workItemsPrefix  = "runs/"
+	mapResultsPrefix = "map-results/"
+	reportsPrefix    = "reports/"
+	// One day more than Step Functions keeps a failed execution redrivable
+	// (14 days): a redriven Map Run still finds its items and results.
+	workObjectDays    = 15
 	accessLogDays     = 365
 	reportsIADays     = 30
 	reportsGlacierIR  = 90
