@@ -91,7 +91,7 @@ func Aggregate(ctx context.Context, env *Env, in AggregateInput) (Summary, error
 	if len(replay) > 0 {
 		s.ReplayInput = &ReplayInput{Action: "collect", ReplayOf: run.ID, Items: replay}
 	}
-	if s.Inventory, err = breakdown(ctx, env.Store, accounts); err != nil {
+	if s.Inventory, err = breakdown(ctx, env, accounts); err != nil {
 		return Summary{}, fmt.Errorf("aggregate run %s: %w", run.ID, err)
 	}
 	// The stored summary is compacted like the state's: a DynamoDB item
@@ -121,8 +121,11 @@ func deletionScope(env *Env, o store.ItemOutcome, okRegions []string) store.Scop
 	return sc
 }
 
-// breakdown counts the live inventory of the run's accounts.
-func breakdown(ctx context.Context, st store.Store, accounts map[string]bool) (Breakdown, error) {
+// breakdown counts the live inventory of the run's accounts. The filter
+// names every collected type as well: a store can then read exactly those
+// account × type partitions with consistent reads (DynamoDB), rather than an
+// index that may lag the writes Collect has just made.
+func breakdown(ctx context.Context, env *Env, accounts map[string]bool) (Breakdown, error) {
 	b := Breakdown{ByType: map[string]int{}, ByAccount: map[string]int{}, ByRegion: map[string]int{}, ByDepartment: map[string]int{}}
 	if len(accounts) == 0 {
 		return b, nil
@@ -131,7 +134,11 @@ func breakdown(ctx context.Context, st store.Store, accounts map[string]bool) (B
 	for id := range accounts {
 		ids = append(ids, id)
 	}
-	recs, err := st.Query(ctx, store.Filter{Accounts: ids})
+	types := make([]string, 0, len(env.Collectors))
+	for t := range env.Collectors {
+		types = append(types, t)
+	}
+	recs, err := env.Store.Query(ctx, store.Filter{Accounts: ids, ResourceTypes: types})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return b, fmt.Errorf("count inventory: %w", err)
 	}
