@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cloudinv/aws-inventory/shared/money"
 	"github.com/cloudinv/aws-inventory/shared/pipeline"
 	"github.com/cloudinv/aws-inventory/shared/store"
 )
@@ -181,7 +182,7 @@ func replayCommand(executionARN, runID string) string {
 func costAlert(in Input, th Thresholds) Alert {
 	c := in.Cost
 	a := Alert{Kind: KindCostOver, Severity: Warning,
-		Title: fmt.Sprintf("Estimated monthly cost %s is over the %s threshold", usd(c.TotalMonthly), usd(th.MonthlyCost))}
+		Title: fmt.Sprintf("Estimated monthly cost %s is over the %s threshold", money.USD(c.TotalMonthly), money.USD(th.MonthlyCost))}
 	a.Text = fmt.Sprintf("%d resources priced.", c.Priced)
 	if c.Unpriced > 0 {
 		a.Text = fmt.Sprintf("%d resources priced; %d could not be priced, so the total is a lower bound.", c.Priced, c.Unpriced)
@@ -194,7 +195,7 @@ func costAlert(in Input, th Thresholds) Alert {
 	}
 	if len(expensive) > 0 {
 		if th.ExpensiveResourceMonthly > 0 {
-			a.Text += fmt.Sprintf("\n\nMost expensive resources (over %s/month):", usd(th.ExpensiveResourceMonthly))
+			a.Text += fmt.Sprintf("\n\nMost expensive resources (over %s/month):", money.USD(th.ExpensiveResourceMonthly))
 		} else {
 			a.Text += "\n\nMost expensive resources:"
 		}
@@ -202,12 +203,12 @@ func costAlert(in Input, th Thresholds) Alert {
 			if i == maxListed {
 				break
 			}
-			a.Text += fmt.Sprintf("\n- %s %s%s in %s %s: %s/month", r.ResourceType, r.ResourceID, nameSuffix(r.Name), account(r.AccountName, r.AccountID), r.Region, usd(r.Monthly))
+			a.Text += fmt.Sprintf("\n- %s %s%s in %s %s: %s/month", r.ResourceType, r.ResourceID, nameSuffix(r.Name), account(r.AccountName, r.AccountID), r.Region, money.USD(r.Monthly))
 		}
 	}
-	a.Fields = []Field{{"Estimated monthly cost", usd(c.TotalMonthly)}, {"Threshold", usd(th.MonthlyCost)}}
+	a.Fields = []Field{{"Estimated monthly cost", money.USD(c.TotalMonthly)}, {"Threshold", money.USD(th.MonthlyCost)}}
 	if c.PotentialSavings > 0 {
-		a.Fields = append(a.Fields, Field{"Potential savings", usd(c.PotentialSavings) + "/month"})
+		a.Fields = append(a.Fields, Field{"Potential savings", money.USD(c.PotentialSavings) + "/month"})
 	}
 	if dept := topDepartments(c.ByDepartment); dept != "" {
 		a.Fields = append(a.Fields, Field{"Largest departments", dept})
@@ -232,7 +233,7 @@ func topDepartments(m map[string]float64) string {
 		if i == 3 {
 			break
 		}
-		parts = append(parts, n+" "+usd(m[n]))
+		parts = append(parts, n+" "+money.USD(m[n]))
 	}
 	return strings.Join(parts, ", ")
 }

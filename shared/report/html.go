@@ -11,6 +11,7 @@ import (
 
 	"github.com/cloudinv/aws-inventory/shared/access"
 	"github.com/cloudinv/aws-inventory/shared/inventory"
+	"github.com/cloudinv/aws-inventory/shared/money"
 	"github.com/cloudinv/aws-inventory/shared/pipeline"
 	"github.com/cloudinv/aws-inventory/shared/store"
 )
@@ -314,7 +315,7 @@ func costOf(live []inventory.Record) *costView {
 	if len(priced) == 0 {
 		return nil
 	}
-	v := &costView{Total: usd(total), Priced: len(priced), Unpriced: unpriced, Breakdowns: []moneyTable{
+	v := &costView{Total: money.USD(total), Priced: len(priced), Unpriced: unpriced, Breakdowns: []moneyTable{
 		moneyRows("By department", byDept, total), moneyRows("By resource type", byType, total), moneyRows("By account", byAccount, total),
 	}}
 	sort.SliceStable(priced, func(i, j int) bool { return *priced[i].EstimatedMonthlyCost > *priced[j].EstimatedMonthlyCost })
@@ -323,7 +324,7 @@ func costOf(live []inventory.Record) *costView {
 			break
 		}
 		v.Top = append(v.Top, costRow{Type: r.ResourceType, ID: r.ResourceID, Name: dash(r.Name()), Account: accountLabel(r),
-			Region: r.Region, Department: dash(r.Department), Monthly: usd(*r.EstimatedMonthlyCost), Basis: dash(r.CostBasis)})
+			Region: r.Region, Department: dash(r.Department), Monthly: money.USD(*r.EstimatedMonthlyCost), Basis: dash(r.CostBasis)})
 	}
 	return v
 }
@@ -335,7 +336,7 @@ func moneyRows(title string, m map[string]float64, total float64) moneyTable {
 			t.More = len(m) - i
 			break
 		}
-		t.Rows = append(t.Rows, moneyRow{Name: dash(name), Amount: usd(m[name]), Share: percent(m[name], total)})
+		t.Rows = append(t.Rows, moneyRow{Name: dash(name), Amount: money.USD(m[name]), Share: percent(m[name], total)})
 	}
 	return t
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cloudinv/aws-inventory/shared/money"
 )
 
 // The cost and security results reach the report as whatever the stages
@@ -115,10 +117,10 @@ func decodeOrdered(dec *json.Decoder) (any, error) {
 	}
 }
 
-// toNode converts v, found under key. money carries a money key down into
+// toNode converts v, found under key. isMoney carries a money key down into
 // an object's members (cost_by_department: {"Engineering": 140.16}).
-func toNode(key string, v any, depth int, money bool) node {
-	money = money || isMoneyKey(key)
+func toNode(key string, v any, depth int, isMoney bool) node {
+	isMoney = isMoney || isMoneyKey(key)
 	if depth >= maxTreeDepth {
 		return node{Kind: "scalar", Text: compactJSON(v)}
 	}
@@ -126,7 +128,7 @@ func toNode(key string, v any, depth int, money bool) node {
 	case object:
 		n := node{Kind: "object"}
 		for _, m := range t {
-			n.Fields = append(n.Fields, field{Label: label(m.key), Value: toNode(m.key, m.val, depth+1, money)})
+			n.Fields = append(n.Fields, field{Label: label(m.key), Value: toNode(m.key, m.val, depth+1, isMoney)})
 		}
 		if len(n.Fields) == 0 {
 			return node{Kind: "scalar", Text: "none"}
@@ -162,11 +164,11 @@ func toNode(key string, v any, depth int, money bool) node {
 				n.More = len(t) - i
 				break
 			}
-			n.Items = append(n.Items, toNode(key, el, depth+1, money))
+			n.Items = append(n.Items, toNode(key, el, depth+1, isMoney))
 		}
 		return n
 	default:
-		return node{Kind: "scalar", Text: scalarText(money, v)}
+		return node{Kind: "scalar", Text: scalarText(isMoney, v)}
 	}
 }
 
@@ -218,8 +220,8 @@ func lookup(o object, key string) (any, bool) {
 	return nil, false
 }
 
-// scalarText formats a scalar, numbers as USD when money.
-func scalarText(money bool, v any) string {
+// scalarText formats a scalar, numbers as USD when isMoney.
+func scalarText(isMoney bool, v any) string {
 	switch t := v.(type) {
 	case nil:
 		return "–"
@@ -233,8 +235,8 @@ func scalarText(money bool, v any) string {
 		if err != nil {
 			return t.String()
 		}
-		if money {
-			return usd(f)
+		if isMoney {
+			return money.USD(f)
 		}
 		return number(f)
 	case string:
@@ -242,7 +244,7 @@ func scalarText(money bool, v any) string {
 	case []any:
 		parts := make([]string, 0, len(t))
 		for _, el := range t {
-			parts = append(parts, scalarText(money, el))
+			parts = append(parts, scalarText(isMoney, el))
 		}
 		return strings.Join(parts, ", ")
 	}
