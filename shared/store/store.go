@@ -51,6 +51,12 @@ type Store interface {
 	// ItemOutcomes returns a run's item outcomes ordered by account, type.
 	ItemOutcomes(ctx context.Context, runID string) ([]ItemOutcome, error)
 
+	// PutDocument creates or replaces a named document (the latest cost
+	// analysis, cached prices). Bodies are at most MaxDocumentBytes.
+	PutDocument(ctx context.Context, d Document) error
+	// GetDocument returns a document, or an error wrapping ErrNotFound.
+	GetDocument(ctx context.Context, key string) (Document, error)
+
 	// Purge removes what the retention period has expired (the scheduled
 	// cleanup job): records whose deleted_at is before `before`, and runs
 	// whose finished_at is before it, with their item outcomes. Live
@@ -77,6 +83,22 @@ type Purged struct {
 type ItemOutcomeBatcher interface {
 	PutItemOutcomes(ctx context.Context, runID string, outcomes []ItemOutcome) error
 }
+
+// Document is a named body the pipeline keeps beside the inventory: an
+// analysis the CLI and the next run read, a price fetched from the Price
+// List API with its age.
+type Document struct {
+	Key       string    `json:"key"`
+	Body      []byte    `json:"body"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// MaxDocumentBytes bounds a document body: a DynamoDB item holds 400 KB,
+// key and attributes included.
+const MaxDocumentBytes = 350 * 1024
+
+// ErrDocumentTooLarge is returned for a body over MaxDocumentBytes.
+var ErrDocumentTooLarge = errors.New("document body is larger than store.MaxDocumentBytes")
 
 // Filter selects records. Empty fields match everything; list fields match
 // any of their values.

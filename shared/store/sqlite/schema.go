@@ -77,6 +77,14 @@ var migrations = [][]string{
 			PRIMARY KEY (run_id, account_id, resource_type)
 		) WITHOUT ROWID`,
 	},
+	// 1 → 2: named documents (analyses, cached prices).
+	{
+		`CREATE TABLE documents (
+			key        TEXT PRIMARY KEY,
+			body       BLOB NOT NULL,
+			updated_at TEXT NOT NULL
+		) WITHOUT ROWID`,
+	},
 }
 
 // schemaVersion is the version this code reads and writes.

@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CancelledContext", testCancelledContext},
 		{"PurgeOnEmptyStore", testPurgeEmpty},
 		{"PurgeRemovesOnlyWhatIsOlder", testPurge},
+		{"Documents", testDocuments},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1123,5 +1124,49 @@ func testPurge(t *testing.T, s store.Store) {
 	}
 	if _, err := s.GetRun(ctx, "run-running"); err != nil {
 		t.Errorf("GetRun of the unfinished run after purge: %v", err)
+	}
+}
+
+func testDocuments(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if _, err := s.GetDocument(ctx, "analysis/cost/latest"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing document: err = %v, want ErrNotFound", err)
+	}
+	d := store.Document{Key: "analysis/cost/latest", Body: []byte(`{"total":70.08}`), UpdatedAt: at(1)}
+	if err := s.PutDocument(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	d2 := store.Document{Key: "price/ec2/us-east-1/m5.large", Body: []byte(`0.096`), UpdatedAt: at(2)}
+	if err := s.PutDocument(ctx, d2); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetDocument(ctx, d.Key)
+	if err != nil || !bytes.Equal(got.Body, d.Body) || !got.UpdatedAt.Equal(d.UpdatedAt) || got.UpdatedAt.Location() != time.UTC {
+		t.Fatalf("document = %+v, %v; want %+v", got, err, d)
+	}
+	// Replacing keeps one document under the key.
+	d.Body, d.UpdatedAt = []byte(`{"total":1}`), at(3)
+	if err := s.PutDocument(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.GetDocument(ctx, d.Key); string(got.Body) != `{"total":1}` || !got.UpdatedAt.Equal(at(3)) {
+		t.Fatalf("replaced document = %s at %v", got.Body, got.UpdatedAt)
+	}
+	if got, _ := s.GetDocument(ctx, d2.Key); string(got.Body) != "0.096" {
+		t.Fatalf("other document = %s", got.Body)
+	}
+	big := store.Document{Key: "big", Body: make([]byte, store.MaxDocumentBytes+1), UpdatedAt: at(1)}
+	if err := s.PutDocument(ctx, big); !errors.Is(err, store.ErrDocumentTooLarge) {
+		t.Fatalf("oversized document: err = %v, want ErrDocumentTooLarge", err)
+	}
+	if err := s.PutDocument(ctx, store.Document{Body: []byte("x"), UpdatedAt: at(1)}); err == nil {
+		t.Fatal("a document without a key was stored")
+	}
+	// Documents are not records: queries and runs do not see them.
+	if recs, err := s.Query(ctx, store.Filter{}); err != nil || len(recs) != 0 {
+		t.Fatalf("query after documents = %d records, %v", len(recs), err)
+	}
+	if runs, err := s.ListRuns(ctx, 0); err != nil || len(runs) != 0 {
+		t.Fatalf("runs after documents = %d, %v", len(runs), err)
 	}
 }
