@@ -14,6 +14,7 @@ import (
 	"github.com/cloudinv/aws-inventory/shared/config"
 	"github.com/cloudinv/aws-inventory/shared/demo"
 	"github.com/cloudinv/aws-inventory/shared/pipeline"
+	"github.com/cloudinv/aws-inventory/shared/pricing"
 	"github.com/cloudinv/aws-inventory/shared/store"
 	"github.com/cloudinv/aws-inventory/shared/store/sqlite"
 )
@@ -25,6 +26,7 @@ const defaultConfigPath = "config/accounts.json"
 type sourceFlags struct {
 	config string
 	demo   string
+	prices string
 }
 
 func (s *sourceFlags) add(cmd *cobra.Command) {
@@ -32,6 +34,7 @@ func (s *sourceFlags) add(cmd *cobra.Command) {
 	f.StringVar(&s.config, "config", "", "accounts config file (default "+defaultConfigPath+")")
 	f.StringVar(&s.demo, "demo", "", "collect from a synthetic organization instead of AWS; optional spec such as\n'accounts=200,regions=4,latency=20ms,throttle=on,denied=1,suspended=1,optout=1,seed=42'")
 	f.Lookup("demo").NoOptDefVal = "default"
+	f.StringVar(&s.prices, "prices", "snapshot", "where estimates take prices from: snapshot (the bundled 2025-11 price list, no AWS call) or\napi (the AWS Price List API, cached in the database for 7 days, falling back to the snapshot)")
 }
 
 func (s *sourceFlags) isDemo(cmd *cobra.Command) bool { return cmd.Flags().Changed("demo") }
@@ -51,6 +54,8 @@ func (s *sourceFlags) sourceFlags(cmd *cobra.Command) string {
 		return fmt.Sprintf(" --demo=%q", s.demo)
 	case s.isDemo(cmd):
 		return " --demo"
+	case s.config != "" && s.prices != "snapshot":
+		return fmt.Sprintf(" --config %q --prices %s", s.config, s.prices)
 	case s.config != "":
 		return fmt.Sprintf(" --config %q", s.config)
 	}
@@ -85,6 +90,9 @@ func (s *sourceFlags) pipelineEnv(ctx context.Context, cmd *cobra.Command, st st
 		if s.demo != "default" {
 			spec = s.demo
 		}
+		if s.prices != "snapshot" {
+			return nil, usagef("--prices %s: the demo organization prices with the snapshot (it has no Price List API)", s.prices)
+		}
 		env, _, err := demo.Env(spec, st, "aws-inventory-cli")
 		if err != nil {
 			return nil, usagef("--demo: %v", err)
@@ -114,5 +122,13 @@ func (s *sourceFlags) pipelineEnv(ctx context.Context, cmd *cobra.Command, st st
 		ExternalID: cfg.ExternalID(os.Getenv), SessionName: "aws-inventory-cli",
 		MaxAttempts: cfg.CollectionSettings.RetryAttempts,
 	})
-	return &pipeline.Env{Config: cfg, Access: acc, Store: st, Collectors: registry.ByType(), HomeRegion: home}, nil
+	prices := pricing.Snapshot()
+	switch s.prices {
+	case "snapshot":
+	case "api":
+		prices = pricing.NewAPI(pricing.NewClient(base), pricing.Snapshot(), pricing.StoreCache{Store: st}, pricing.APIOptions{})
+	default:
+		return nil, usagef("--prices %q: expected snapshot or api", s.prices)
+	}
+	return &pipeline.Env{Config: cfg, Access: acc, Store: st, Collectors: registry.ByType(), HomeRegion: home, Prices: prices}, nil
 }

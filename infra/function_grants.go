@@ -46,6 +46,18 @@ func wireStage(stack awscdk.Stack, spec functionSpec, role awsiam.Role, p *Funct
 		}))
 	}
 
+	// Estimates price with the Price List API (cached in the table,
+	// falling back to the bundled snapshot): Collect prices each record,
+	// Cost prices rightsizing targets. GetProducts has no resource-level
+	// permissions.
+	if spec.Dir == "collect" || spec.Dir == "cost" {
+		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Sid:       jsii.String("PriceListAPI"),
+			Actions:   jsii.Strings("pricing:GetProducts"),
+			Resources: jsii.Strings("*"),
+		}))
+	}
+
 	switch spec.Dir {
 	case "plan":
 		env["WORK_BUCKET"] = p.Storage.Work.BucketName()

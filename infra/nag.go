@@ -41,6 +41,7 @@ func objectsUnder(logicalIDPrefix, prefix string) string {
 const (
 	xrayReason = "Resource::* is X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords, added by CDK for active tracing): " +
 		"these actions support no resource-level permissions."
+	pricingReason   = " It also covers pricing:GetProducts (the AWS Price List API, for cost estimates), which supports no resource-level permissions."
 	workItemsReason = "Work items are per-run objects runs/<run id>/items.json created at run time; the policy is scoped to that prefix of the work bucket."
 )
 
@@ -60,7 +61,7 @@ func suppressCentral(cs *CentralStack) {
 			for _, rn := range memberRoleNames(cs.Settings) {
 				arns = append(arns, "Resource::arn:<AWS::Partition>:iam::*:role/"+rn)
 			}
-			suppress(f.Role, "AwsSolutions-IAM5", xrayReason, "Resource::*")
+			suppress(f.Role, "AwsSolutions-IAM5", xrayReason+pricingReason, "Resource::*")
 			suppress(f.Role, "AwsSolutions-IAM5", "The collector assumes the member role in every inventoried account, including accounts "+
 				"Organizations discovery finds at run time, so the account ID is the only wildcard; the role name is fixed, and each member "+
 				"role trusts only this role, with the external ID (and, with memberOrgId, aws:ResourceOrgID here and aws:PrincipalOrgID there).",
@@ -69,6 +70,8 @@ func suppressCentral(cs *CentralStack) {
 			suppress(f.Role, "AwsSolutions-IAM5", xrayReason, "Resource::*")
 			suppress(f.Role, "AwsSolutions-IAM5", "Reports are new objects per run and format under reports/; the policy is scoped to that prefix of the reports bucket.",
 				objectsUnder("StorageReports", reportsPrefix))
+		case "cost":
+			suppress(f.Role, "AwsSolutions-IAM5", xrayReason+pricingReason, "Resource::*")
 		default:
 			suppress(f.Role, "AwsSolutions-IAM5", xrayReason, "Resource::*")
 		}

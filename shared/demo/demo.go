@@ -9,6 +9,7 @@ import (
 	"github.com/cloudinv/aws-inventory/shared/config"
 	"github.com/cloudinv/aws-inventory/shared/fakeorg"
 	"github.com/cloudinv/aws-inventory/shared/pipeline"
+	"github.com/cloudinv/aws-inventory/shared/pricing"
 	"github.com/cloudinv/aws-inventory/shared/store"
 )
 
@@ -31,5 +32,7 @@ func Env(spec string, st store.Store, session string) (*pipeline.Env, *fakeorg.O
 		ExternalID: sp.ExternalID, SessionName: session,
 		MaxAttempts: cfg.CollectionSettings.RetryAttempts,
 	})
-	return &pipeline.Env{Config: cfg, Access: acc, Store: st, Collectors: registry.ByType(), HomeRegion: HomeRegion}, org, nil
+	// The demo prices with the bundled snapshot: it has no Price List API.
+	return &pipeline.Env{Config: cfg, Access: acc, Store: st, Collectors: registry.ByType(), HomeRegion: HomeRegion,
+		Prices: pricing.Snapshot()}, org, nil
 }

@@ -189,7 +189,10 @@ func (g *gen) lambdaShape(f *LambdaFunction, now time.Time) {
 		default:
 			f.Errors = math.Round(f.Invocations * (0.05 + 0.35*r.Float64()))
 		}
-		maxMs := float64(f.TimeoutSec) * 1000 * 0.8
+		// Most functions answer in milliseconds to seconds whatever their
+		// timeout; durations near a 15-minute timeout on millions of calls
+		// would make the demo's Lambda bill absurd.
+		maxMs := min(float64(f.TimeoutSec)*1000*0.8, 15000)
 		f.DurationAvg = math.Round(math.Exp(math.Log(2)+r.Float64()*(math.Log(maxMs)-math.Log(2)))*100) / 100
 	}
 }

@@ -14,7 +14,9 @@ import (
 
 	"github.com/cloudinv/aws-inventory/shared/access"
 	"github.com/cloudinv/aws-inventory/shared/collect"
+	"github.com/cloudinv/aws-inventory/shared/estimate"
 	"github.com/cloudinv/aws-inventory/shared/inventory"
+	"github.com/cloudinv/aws-inventory/shared/pricing"
 	"github.com/cloudinv/aws-inventory/shared/store"
 )
 
@@ -145,7 +147,7 @@ func collectRegion(ctx context.Context, env *Env, it WorkItem, c collect.Collect
 		AccountID: it.AccountID, AccountName: it.AccountName, Department: it.Department,
 		Region: region, AWS: env.Access.Member(it.AccountID, it.RoleName, region),
 	}
-	b := batcher{ctx: ctx, store: env.Store, size: max(env.Config.CollectionSettings.BatchSize, 1)}
+	b := batcher{ctx: ctx, store: env.Store, prices: env.Prices, size: max(env.Config.CollectionSettings.BatchSize, 1)}
 	// A global collector lists every region at once; a run narrowed to some
 	// regions keeps only their records (and reconciles only them).
 	narrowed := c.Scope == collect.Global && len(it.Regions) > 0
@@ -174,8 +176,11 @@ func collectRegion(ctx context.Context, env *Env, it WorkItem, c collect.Collect
 // batcher writes records in batches of the configured size, so memory holds
 // at most one batch per running region.
 type batcher struct {
-	ctx     context.Context
-	store   store.Store
+	ctx   context.Context
+	store store.Store
+	// prices, when set, gives every record its monthly estimate before it
+	// is written (a resource without a price stays unpriced, with why).
+	prices  pricing.Prices
 	size    int
 	buf     []inventory.Record
 	written int
@@ -192,6 +197,9 @@ func (b *batcher) add(r inventory.Record) error {
 func (b *batcher) flush() error {
 	if len(b.buf) == 0 {
 		return nil
+	}
+	if b.prices != nil {
+		estimate.Apply(b.ctx, b.prices, b.buf)
 	}
 	if err := b.store.PutRecords(b.ctx, b.buf); err != nil {
 		return fmt.Errorf("write %d records to the store: %w", len(b.buf), err)

@@ -8,6 +8,7 @@ import (
 	"github.com/cloudinv/aws-inventory/shared/access"
 	"github.com/cloudinv/aws-inventory/shared/collect"
 	"github.com/cloudinv/aws-inventory/shared/config"
+	"github.com/cloudinv/aws-inventory/shared/pricing"
 	"github.com/cloudinv/aws-inventory/shared/store"
 )
 
@@ -19,6 +20,9 @@ type Env struct {
 	Store  store.Store
 	// Collectors by resource type (collect/registry.ByType()).
 	Collectors map[string]collect.Collector
+	// Prices estimates each record's monthly cost as it is collected; nil
+	// leaves records unpriced.
+	Prices pricing.Prices
 	// HomeRegion is where global collectors and region discovery run.
 	HomeRegion string
 	// Now is the clock (tests fix it).

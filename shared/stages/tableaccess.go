@@ -6,8 +6,9 @@ package stages
 // and fails when one calls anything else. DescribeTable: opening the store
 // checks the table. A stage absent here (notify) reads no table.
 var TableActions = map[string][]string{
-	"plan":          {"dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:BatchWriteItem"},
-	"collect":       {"dynamodb:DescribeTable", "dynamodb:UpdateItem", "dynamodb:PutItem"},
+	"plan": {"dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:BatchWriteItem"},
+	// GetItem/PutItem also serve the price cache (pricing.StoreCache).
+	"collect":       {"dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"},
 	"recordfailure": {"dynamodb:DescribeTable", "dynamodb:PutItem"},
 	"aggregate":     {"dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"},
 	"cost":          {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan"},

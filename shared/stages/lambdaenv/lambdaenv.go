@@ -23,6 +23,7 @@ import (
 	"github.com/cloudinv/aws-inventory/shared/emf"
 	"github.com/cloudinv/aws-inventory/shared/notify"
 	"github.com/cloudinv/aws-inventory/shared/pipeline"
+	"github.com/cloudinv/aws-inventory/shared/pricing"
 	"github.com/cloudinv/aws-inventory/shared/stages"
 	"github.com/cloudinv/aws-inventory/shared/store/dynamodb"
 )
@@ -76,8 +77,13 @@ func FromEnv(ctx context.Context, stage string) (*stages.Deps, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Prices from the Price List API, cached in the store for every
+		// function of the deployment, falling back to the bundled snapshot
+		// (each estimate's basis says which priced it).
+		prices := pricing.NewAPI(pricing.NewClient(base), pricing.Snapshot(), pricing.StoreCache{Store: st},
+			pricing.APIOptions{Logf: func(format string, args ...any) { log.Warn(fmt.Sprintf(format, args...)) }})
 		d.Env = &pipeline.Env{
-			Config: cfg, Store: st, Collectors: registry.ByType(), HomeRegion: base.Region,
+			Config: cfg, Store: st, Collectors: registry.ByType(), HomeRegion: base.Region, Prices: prices,
 			Access: access.New(base, access.Options{
 				ExternalID: cfg.ExternalID(getenv), SessionName: "aws-inventory-" + stage,
 				MaxAttempts: cfg.CollectionSettings.RetryAttempts,
