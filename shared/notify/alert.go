@@ -14,12 +14,13 @@ const (
 // Alert kinds: what happened. Subscribers can filter on them (SNS message
 // attribute "kind").
 const (
-	KindRunFailed       = "run_failed"
-	KindRunPartial      = "run_partial"
-	KindRunCancelled    = "run_cancelled"
-	KindCostOver        = "cost_over_threshold"
-	KindFindingsOver    = "security_findings_over_threshold"
-	KindNewHighSeverity = "new_high_severity_findings"
+	KindRunFailed          = "run_failed"
+	KindRunPartial         = "run_partial"
+	KindRunCancelled       = "run_cancelled"
+	KindCostOver           = "cost_over_threshold"
+	KindExpensiveResources = "expensive_resources"
+	KindFindingsOver       = "security_findings_over_threshold"
+	KindNewHighSeverity    = "new_high_severity_findings"
 )
 
 // Alert is one message to the people who run the inventory.

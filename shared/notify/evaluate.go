@@ -64,8 +64,15 @@ func Evaluate(in Input, th Thresholds) []Alert {
 			out = append(out, a)
 		}
 	}
-	if c := in.Cost; c != nil && th.MonthlyCost > 0 && c.TotalMonthly > th.MonthlyCost {
-		out = append(out, costAlert(in, th))
+	if c := in.Cost; c != nil {
+		switch {
+		case th.MonthlyCost > 0 && c.TotalMonthly > th.MonthlyCost:
+			out = append(out, costAlert(in, th))
+		case len(expensiveOf(c, th)) > 0:
+			// Under the total threshold, a single resource over
+			// expensive_resource_monthly is still worth a look.
+			out = append(out, expensiveAlert(in, th))
+		}
 	}
 	if s := in.Security; s != nil {
 		if s.Findings > th.SecurityFindings {
@@ -312,4 +319,38 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// expensiveOf lists the resources over expensive_resource_monthly (none when
+// that threshold is off).
+func expensiveOf(c *CostResult, th Thresholds) []CostedResource {
+	if th.ExpensiveResourceMonthly <= 0 {
+		return nil
+	}
+	var out []CostedResource
+	for _, r := range c.Top {
+		if r.Monthly > th.ExpensiveResourceMonthly {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func expensiveAlert(in Input, th Thresholds) Alert {
+	exp := expensiveOf(in.Cost, th)
+	a := Alert{Kind: KindExpensiveResources, Severity: Warning,
+		Title: fmt.Sprintf("%d resources cost more than %s a month each", len(exp), money.USD(th.ExpensiveResourceMonthly))}
+	for i, r := range exp {
+		if i == maxListed {
+			a.Text += fmt.Sprintf("\n… and %d more", len(exp)-maxListed)
+			break
+		}
+		if a.Text != "" {
+			a.Text += "\n"
+		}
+		a.Text += fmt.Sprintf("- %s %s%s in %s %s: %s/month", r.ResourceType, r.ResourceID, nameSuffix(r.Name), account(r.AccountName, r.AccountID), r.Region, money.USD(r.Monthly))
+	}
+	a.Fields = []Field{{"Estimated monthly cost", money.USD(in.Cost.TotalMonthly)}, {"Per-resource threshold", money.USD(th.ExpensiveResourceMonthly)}}
+	a.Fields = appendReport(a.Fields, in.Report)
+	return a
 }

@@ -164,3 +164,24 @@ func TestSecurityAlertsListNewHighSeverityFindings(t *testing.T) {
 		t.Errorf("findings alert = %+v", as[1])
 	}
 }
+
+func TestAnExpensiveResourceAlertsEvenUnderTheTotalThreshold(t *testing.T) {
+	th := Thresholds{MonthlyCost: 10000, ExpensiveResourceMonthly: 1000}
+	c := &CostResult{TotalMonthly: 5000, Priced: 10, Top: []CostedResource{
+		{ResourceType: "rds_instance", ResourceID: "db-big", AccountID: "111111111111", Region: "us-east-1", Monthly: 2500},
+		{ResourceType: "ec2_instance", ResourceID: "i-small", AccountID: "111111111111", Region: "us-east-1", Monthly: 70},
+	}}
+	alerts := Evaluate(Input{Action: "cost_analysis", Cost: c}, th)
+	if len(alerts) != 1 || alerts[0].Kind != KindExpensiveResources || !strings.Contains(alerts[0].Text, "db-big") || strings.Contains(alerts[0].Text, "i-small") {
+		t.Fatalf("alerts = %+v, want one naming only db-big", alerts)
+	}
+	c.TotalMonthly = 20000
+	if alerts := Evaluate(Input{Cost: c}, th); len(alerts) != 1 || alerts[0].Kind != KindCostOver {
+		t.Fatalf("over the total: alerts = %+v, want the cost alert alone (it names the expensive ones)", alerts)
+	}
+	th.ExpensiveResourceMonthly = 0
+	c.TotalMonthly = 5000
+	if alerts := Evaluate(Input{Cost: c}, th); len(alerts) != 0 {
+		t.Fatalf("no per-resource threshold: alerts = %+v", alerts)
+	}
+}
