@@ -124,7 +124,10 @@ func TestDemoEstimatesMatchAnIndependentRecomputationFromTheSnapshot(t *testing.
 	}
 	recs := fakeorg.New(fakeorg.DefaultSpec()).Expected()
 	estimate.Apply(context.Background(), pricing.Snapshot(), recs)
-	type sum struct{ ours, theirs float64; n int }
+	type sum struct {
+		ours, theirs float64
+		n            int
+	}
 	byType := map[string]*sum{}
 	for _, r := range recs {
 		want, ok := independent(snap, r)
