@@ -48,9 +48,9 @@ func wireStage(stack awscdk.Stack, spec functionSpec, role awsiam.Role, p *Funct
 
 	// Estimates price with the Price List API (cached in the table,
 	// falling back to the bundled snapshot): Collect prices each record,
-	// Cost prices rightsizing targets. GetProducts has no resource-level
-	// permissions.
-	if spec.Dir == "collect" || spec.Dir == "cost" {
+	// Cost and Report price rightsizing targets. GetProducts has no
+	// resource-level permissions.
+	if spec.Dir == "collect" || spec.Dir == "cost" || spec.Dir == "report" {
 		role.AddToPrincipalPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 			Sid:       jsii.String("PriceListAPI"),
 			Actions:   jsii.Strings("pricing:GetProducts"),

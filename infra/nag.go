@@ -67,7 +67,7 @@ func suppressCentral(cs *CentralStack) {
 				"role trusts only this role, with the external ID (and, with memberOrgId, aws:ResourceOrgID here and aws:PrincipalOrgID there).",
 				arns...)
 		case "report":
-			suppress(f.Role, "AwsSolutions-IAM5", xrayReason, "Resource::*")
+			suppress(f.Role, "AwsSolutions-IAM5", xrayReason+pricingReason, "Resource::*")
 			suppress(f.Role, "AwsSolutions-IAM5", "Reports are new objects per run and format under reports/; the policy is scoped to that prefix of the reports bucket.",
 				objectsUnder("StorageReports", reportsPrefix))
 		case "cost":

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
-	"sort"
 	"time"
 
+	"github.com/cloudinv/aws-inventory/shared/cost"
 	"github.com/cloudinv/aws-inventory/shared/emf"
 	"github.com/cloudinv/aws-inventory/shared/inventory"
+	"github.com/cloudinv/aws-inventory/shared/pricing"
 	"github.com/cloudinv/aws-inventory/shared/security"
 	"github.com/cloudinv/aws-inventory/shared/store"
 )
@@ -39,30 +41,40 @@ func liveInventory(ctx context.Context, d *Deps, stage string, in json.RawMessag
 	return req, recs, nil
 }
 
-// CostResult is the cost stage's output. Until per-resource estimators price
-// the inventory, resources without an estimate are counted as unpriced and
-// never as zero; the total covers priced resources only and says so.
+// CostResult is the cost stage's output in the execution state: totals,
+// savings and short lists (the full analysis is a store document and, with
+// every finding, in the run's report).
 type CostResult struct {
-	RunID              string             `json:"run_id,omitempty"`
-	Resources          int                `json:"resources"`
-	Priced             int                `json:"priced_resources"`
-	Unpriced           int                `json:"unpriced_resources"`
-	TotalMonthly       float64            `json:"total_monthly_usd"`
-	ProjectedYearly    float64            `json:"projected_yearly_usd"`
-	ByType             map[string]float64 `json:"monthly_usd_by_type"`
-	UnpricedByType     map[string]int     `json:"unpriced_by_type,omitempty"`
-	Threshold          float64            `json:"monthly_threshold_usd,omitempty"`
-	OverThreshold      bool               `json:"over_threshold"`
-	ExpensiveResources []CostedResource   `json:"expensive_resources,omitempty"`
+	RunID           string             `json:"run_id,omitempty"`
+	Resources       int                `json:"resources"`
+	Priced          int                `json:"priced_resources"`
+	Unpriced        int                `json:"unpriced_resources"`
+	TotalMonthly    float64            `json:"total_monthly_usd"`
+	ProjectedYearly float64            `json:"projected_yearly_usd"`
+	ByType          map[string]float64 `json:"monthly_usd_by_type"`
+	ByDepartment    map[string]float64 `json:"monthly_usd_by_department"`
+	UnpricedByType  map[string]int     `json:"unpriced_by_type,omitempty"`
+	// PotentialSavings is the monthly total of idle and rightsizing
+	// findings, each resource counted once.
+	PotentialSavings   float64          `json:"potential_monthly_savings_usd"`
+	IdleFindings       int              `json:"idle_findings"`
+	RightsizingFinding int              `json:"rightsizing_findings"`
+	Threshold          float64          `json:"monthly_threshold_usd,omitempty"`
+	OverThreshold      bool             `json:"over_threshold"`
+	Top                []CostedResource `json:"top_resources,omitempty"`
+	ExpensiveResources []CostedResource `json:"expensive_resources,omitempty"`
 	// ExpensiveOmitted counts expensive resources beyond maxListedInState.
 	ExpensiveOmitted int      `json:"expensive_resources_omitted,omitempty"`
 	Basis            []string `json:"cost_basis,omitempty"`
+	// Document is the store document holding the analysis.
+	Document string `json:"document,omitempty"`
 }
 
-// CostedResource is one resource over the config's expensive_resource_monthly.
+// CostedResource is one priced resource in a short list.
 type CostedResource struct {
 	ResourceType string  `json:"resource_type"`
 	ResourceID   string  `json:"resource_id"`
+	Name         string  `json:"name,omitempty"`
 	AccountID    string  `json:"account_id"`
 	AccountName  string  `json:"account_name,omitempty"`
 	Department   string  `json:"department,omitempty"`
@@ -70,56 +82,117 @@ type CostedResource struct {
 	Monthly      float64 `json:"monthly_usd"`
 }
 
-func cost(ctx context.Context, d *Deps, in json.RawMessage) (any, error) {
+// CostDocument is the store key of the latest cost analysis, which the CLI
+// and the next run read.
+const CostDocument = "analysis/cost/latest"
+
+func (d *Deps) prices() pricing.Prices {
+	if d.Env != nil && d.Env.Prices != nil {
+		return d.Env.Prices
+	}
+	return pricing.Snapshot()
+}
+
+func (d *Deps) analyzeCost(ctx context.Context, recs []inventory.Record) (cost.Analysis, error) {
+	now := time.Now().UTC()
+	if d.Env.Now != nil {
+		now = d.Env.Now().UTC()
+	}
+	return cost.Analyze(ctx, recs, d.prices(), d.Env.Config.CostThresholds, cost.Options{Now: now})
+}
+
+func costStage(ctx context.Context, d *Deps, in json.RawMessage) (any, error) {
 	req, recs, err := liveInventory(ctx, d, "cost", in)
 	if err != nil {
 		return nil, err
 	}
-	res := CostResult{RunID: req.RunID, ByType: map[string]float64{}, UnpricedByType: map[string]int{},
-		Threshold: d.Thresholds.MonthlyCost}
-	expensive := d.Thresholds.ExpensiveResourceMonthly
-	basis := map[string]bool{}
-	for _, r := range recs {
-		res.Resources++
-		if r.EstimatedMonthlyCost == nil {
-			res.Unpriced++
-			res.UnpricedByType[r.ResourceType]++
-			continue
-		}
-		c := *r.EstimatedMonthlyCost
-		res.Priced++
-		res.TotalMonthly += c
-		res.ByType[r.ResourceType] += c
-		basis[r.CostBasis] = true
-		if expensive > 0 && c > expensive {
-			res.ExpensiveResources = append(res.ExpensiveResources, CostedResource{
-				ResourceType: r.ResourceType, ResourceID: r.ResourceID, AccountID: r.AccountID, AccountName: r.AccountName,
-				Department: r.Department, Region: r.Region, Monthly: c})
-		}
+	a, err := d.analyzeCost(ctx, recs)
+	if err != nil {
+		return nil, fmt.Errorf("cost: %w", err)
 	}
-	sort.Slice(res.ExpensiveResources, func(i, j int) bool { return res.ExpensiveResources[i].Monthly > res.ExpensiveResources[j].Monthly })
-	if n := len(res.ExpensiveResources); n > maxListedInState {
-		res.ExpensiveOmitted = n - maxListedInState
-		res.ExpensiveResources = res.ExpensiveResources[:maxListedInState:maxListedInState]
+	res := costResult(a, req.RunID, d.Thresholds.MonthlyCost)
+	if err := putAnalysis(ctx, d.Env.Store, CostDocument, a, a.GeneratedAt); err != nil {
+		return nil, err
 	}
-	for b := range basis {
-		if b != "" {
-			res.Basis = append(res.Basis, b)
-		}
-	}
-	sort.Strings(res.Basis)
-	res.TotalMonthly = cents(res.TotalMonthly)
-	res.ProjectedYearly = cents(res.TotalMonthly * 12)
-	for t, v := range res.ByType {
-		res.ByType[t] = cents(v)
-	}
-	res.OverThreshold = res.Threshold > 0 && res.TotalMonthly > res.Threshold
+	res.Document = CostDocument
 	d.emit(ctx, nil,
 		emf.Metric{Name: "EstimatedMonthlyCost", Value: res.TotalMonthly, Unit: emf.None},
+		emf.Metric{Name: "PotentialMonthlySavings", Value: res.PotentialSavings, Unit: emf.None},
 		emf.Metric{Name: "PricedResources", Value: float64(res.Priced), Unit: emf.Count},
 		emf.Metric{Name: "UnpricedResources", Value: float64(res.Unpriced), Unit: emf.Count},
 	)
 	return res, nil
+}
+
+func costResult(a cost.Analysis, runID string, threshold float64) CostResult {
+	res := CostResult{
+		RunID: runID, Resources: a.Resources, Priced: a.Priced, Unpriced: a.Unpriced.Count,
+		TotalMonthly: cents(a.MonthlyUSD), ProjectedYearly: cents(a.YearlyUSD),
+		ByType: map[string]float64{}, ByDepartment: map[string]float64{}, UnpricedByType: a.Unpriced.ByType,
+		PotentialSavings: cents(a.Savings.MonthlyUSD), IdleFindings: len(a.Idle), RightsizingFinding: len(a.Rightsizing),
+		Threshold: threshold, Basis: a.Bases,
+	}
+	res.OverThreshold = threshold > 0 && res.TotalMonthly > threshold
+	for _, b := range a.Breakdowns {
+		var into map[string]float64
+		switch b.By {
+		case "type":
+			into = res.ByType
+		case "department":
+			into = res.ByDepartment
+		default:
+			continue
+		}
+		for _, g := range b.Rows {
+			into[g.Key] = cents(g.MonthlyUSD)
+		}
+	}
+	for _, r := range a.Top {
+		res.Top = append(res.Top, costed(r))
+	}
+	for _, r := range a.Expensive {
+		if len(res.ExpensiveResources) == maxListedInState {
+			res.ExpensiveOmitted++
+			continue
+		}
+		res.ExpensiveResources = append(res.ExpensiveResources, costed(r))
+	}
+	return res
+}
+
+func costed(r cost.Resource) CostedResource {
+	c := CostedResource{ResourceType: r.Type, ResourceID: r.ID, Name: r.Name, AccountID: r.AccountID,
+		AccountName: r.AccountName, Department: r.Department, Region: r.Region}
+	if r.MonthlyUSD != nil {
+		c.Monthly = cents(*r.MonthlyUSD)
+	}
+	return c
+}
+
+// putAnalysis stores an analysis as a document. A document holds at most
+// store.MaxDocumentBytes: an organization with more findings than that keeps
+// the totals and the most valuable findings here, and every finding in the
+// run's report.
+func putAnalysis(ctx context.Context, st store.Store, key string, a cost.Analysis, at time.Time) error {
+	body, err := json.Marshal(a)
+	for keep := 1000; err == nil && len(body) > store.MaxDocumentBytes && keep > 0; keep /= 2 {
+		a.Idle, a.Rightsizing, a.NoData = firstN(a.Idle, keep), firstN(a.Rightsizing, keep), nil
+		body, err = json.Marshal(a)
+	}
+	if err != nil {
+		return fmt.Errorf("cost: encode analysis: %w", err)
+	}
+	if err := st.PutDocument(ctx, store.Document{Key: key, Body: body, UpdatedAt: at}); err != nil {
+		return storeErr(err)
+	}
+	return nil
+}
+
+func firstN[T any](s []T, n int) []T {
+	if len(s) > n {
+		return s[:n:n]
+	}
+	return s
 }
 
 func cents(v float64) float64 { return math.Round(v*100) / 100 }

@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cloudinv/aws-inventory/shared/blob"
+	"github.com/cloudinv/aws-inventory/shared/cost"
 	"github.com/cloudinv/aws-inventory/shared/emf"
 	"github.com/cloudinv/aws-inventory/shared/notify"
 	"github.com/cloudinv/aws-inventory/shared/pipeline"
@@ -76,6 +78,9 @@ func (st jobState) executionARN() string {
 	return ""
 }
 
+// CostReportFile is the finance CSV a run with a cost analysis leaves.
+const CostReportFile = "cost-report.csv"
+
 // ReportResult says where the reports went.
 type ReportResult struct {
 	Bucket string   `json:"bucket"`
@@ -104,8 +109,15 @@ func reportStage(ctx context.Context, d *Deps, in json.RawMessage) (any, error) 
 		ri.GeneratedAt = d.Env.Now().UTC()
 	}
 	// Typed nils would show as "null" sections; leave absent results out.
+	// The stages' outputs are short lists (state size); the report shows
+	// the whole analysis, recomputed from the same inventory.
+	var full *cost.Analysis
 	if st.Cost != nil {
-		ri.Cost = st.Cost
+		a, err := d.analyzeCost(ctx, recs)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		full, ri.Cost = &a, &a
 	}
 	if st.Security != nil {
 		// The stage's output lists only the worst findings (state size);
@@ -119,6 +131,23 @@ func reportStage(ctx context.Context, d *Deps, in json.RawMessage) (any, error) 
 	keys, err := report.Write(ctx, d.Reports, ri)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
+	}
+	if full != nil {
+		// The finance CSV (one row per resource with its estimate, basis,
+		// owner and any idle or rightsizing saving) beside the others.
+		var buf bytes.Buffer
+		if err := cost.WriteReport(&buf, recs, *full, nil); err != nil {
+			return nil, fmt.Errorf("report: cost report: %w", err)
+		}
+		prefix, err := report.Prefix(ri)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		key := prefix + CostReportFile
+		if err := d.Reports.Put(ctx, key, buf.Bytes(), "text/csv"); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		keys = append(keys, key)
 	}
 	res := ReportResult{Bucket: d.Reports.Bucket(), Keys: keys}
 	for _, k := range keys {
@@ -181,10 +210,13 @@ func notifyStage(ctx context.Context, d *Deps, in json.RawMessage) (any, error) 
 }
 
 func (c *CostResult) forNotify() *notify.CostResult {
-	out := &notify.CostResult{RunID: c.RunID, TotalMonthly: c.TotalMonthly, Priced: c.Priced, Unpriced: c.Unpriced}
-	for _, r := range c.ExpensiveResources {
+	out := &notify.CostResult{RunID: c.RunID, TotalMonthly: c.TotalMonthly, Priced: c.Priced, Unpriced: c.Unpriced,
+		PotentialSavings: c.PotentialSavings, ByDepartment: c.ByDepartment}
+	// The most expensive resources, from which notify picks those over
+	// expensive_resource_monthly.
+	for _, r := range c.Top {
 		out.Top = append(out.Top, notify.CostedResource{
-			ResourceType: r.ResourceType, ResourceID: r.ResourceID, AccountID: r.AccountID, AccountName: r.AccountName,
+			ResourceType: r.ResourceType, ResourceID: r.ResourceID, Name: r.Name, AccountID: r.AccountID, AccountName: r.AccountName,
 			Region: r.Region, Department: r.Department, Monthly: r.Monthly,
 		})
 	}

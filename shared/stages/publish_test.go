@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -148,5 +149,41 @@ func TestAnalysisOutputsFitAStateAndTheReportListsEveryFinding(t *testing.T) {
 	}
 	if len(doc.Security.Findings) != s.Failed+s.Unknown || doc.Security.FindingsOmitted != 0 {
 		t.Fatalf("report lists %d findings, want all %d", len(doc.Security.Findings), s.Failed+s.Unknown)
+	}
+}
+
+func TestCostStageStoresTheAnalysisAndReportsSavings(t *testing.T) {
+	h := newHarness(t, "accounts=4,regions=2,denied=0,suspended=0,optout=0,seed=5")
+	h.runCollection(t, map[string]any{})
+	var c stages.CostResult
+	json.Unmarshal(h.invoke(t, "cost", map[string]any{"action": "cost_analysis"}), &c)
+	if c.Priced == 0 || c.TotalMonthly <= 0 || c.ProjectedYearly != math.Round(c.TotalMonthly*12*100)/100 {
+		t.Fatalf("cost result %+v: the demo organization is priced from the snapshot", c)
+	}
+	if c.IdleFindings == 0 || c.PotentialSavings <= 0 || len(c.Top) == 0 {
+		t.Fatalf("cost result %+v: the demo organization has idle resources with savings", c)
+	}
+	doc, err := h.deps.Env.Store.GetDocument(context.Background(), stages.CostDocument)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored struct {
+		MonthlyUSD float64 `json:"monthly_usd"`
+	}
+	if err := json.Unmarshal(doc.Body, &stored); err != nil || math.Abs(stored.MonthlyUSD-c.TotalMonthly) > 0.01 {
+		t.Fatalf("stored analysis total %v (%v), stage %v", stored.MonthlyUSD, err, c.TotalMonthly)
+	}
+	if !strings.Contains(h.metrics.String(), `"PotentialMonthlySavings"`) {
+		t.Fatal("no savings metric")
+	}
+	// The report carries the finance CSV beside the others.
+	var r stages.ReportResult
+	json.Unmarshal(h.invoke(t, "report", map[string]any{"action": "cost_analysis", "cost": c}), &r)
+	found := false
+	for _, k := range r.Keys {
+		found = found || strings.HasSuffix(k, "/"+stages.CostReportFile)
+	}
+	if !found {
+		t.Fatalf("report keys %v lack %s", r.Keys, stages.CostReportFile)
 	}
 }

@@ -69,7 +69,7 @@ var handlers = map[string]Handler{
 	"collect":       collectItem,
 	"recordfailure": recordFailure,
 	"aggregate":     aggregate,
-	"cost":          cost,
+	"cost":          costStage,
 	"security":      securityCheck,
 	"report":        reportStage,
 	"notify":        notifyStage,

@@ -11,8 +11,10 @@ var TableActions = map[string][]string{
 	"collect":       {"dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"},
 	"recordfailure": {"dynamodb:DescribeTable", "dynamodb:PutItem"},
 	"aggregate":     {"dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"},
-	"cost":          {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan"},
-	"security":      {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan"},
-	"report":        {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan"},
-	"cleanup":       {"dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"},
+	// Cost stores its analysis as a document; Cost and Report price
+	// rightsizing targets through the price cache (GetItem/PutItem).
+	"cost":     {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem"},
+	"security": {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan"},
+	"report":   {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem"},
+	"cleanup":  {"dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"},
 }
