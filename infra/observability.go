@@ -278,7 +278,9 @@ func NewObservability(scope constructs.Construct, p *ObservabilityProps) *Observ
 	ddbCapacity := awscloudwatch.NewGraphWidget(graph("DynamoDB consumed capacity", 8,
 		table.MetricConsumedWriteCapacityUnits(&awscloudwatch.MetricOptions{Period: fiveMin, Statistic: jsii.String("Sum"), Label: jsii.String("write units")}),
 		table.MetricConsumedReadCapacityUnits(&awscloudwatch.MetricOptions{Period: fiveMin, Statistic: jsii.String("Sum"), Label: jsii.String("read units")})))
-	costProps := graph("Estimated monthly cost (USD)", 8, inv("EstimatedMonthlyCost", "Maximum", "estimated monthly cost", sixHours))
+	costProps := graph("Estimated monthly cost and potential savings (USD)", 8,
+		inv("EstimatedMonthlyCost", "Maximum", "estimated monthly cost", sixHours),
+		inv("PotentialMonthlySavings", "Maximum", "potential monthly savings (idle + rightsizing)", sixHours))
 	costProps.LeftAnnotations = annotation(s.MonthlyCostThreshold, "threshold")
 	costGraph := awscloudwatch.NewGraphWidget(costProps)
 
