@@ -449,7 +449,7 @@ func TestStageBootstrapsUnderRuntimeEmulator(t *testing.T) {
 		if reportOut.Bucket != reportBucket {
 			t.Errorf("bucket = %q, want %q", reportOut.Bucket, reportBucket)
 		}
-		dated := regexp.MustCompile(`^reports/\d{4}/\d{2}/\d{2}/` + executionName + `/(inventory\.csv|inventory\.json|report\.html|summary\.json)$`)
+		dated := regexp.MustCompile(`^reports/\d{4}/\d{2}/\d{2}/` + executionName + `/(inventory\.csv|inventory\.json|report\.html|summary\.json|cost-report\.csv)$`)
 		latest := regexp.MustCompile(`^reports/latest/collect/(inventory\.csv|inventory\.json|report\.html|summary\.json)$`)
 		var nDated, nLatest int
 		var htmlKey, summaryKey string
@@ -472,8 +472,9 @@ func TestStageBootstrapsUnderRuntimeEmulator(t *testing.T) {
 				t.Errorf("reported key not in the bucket: %v", err)
 			}
 		}
-		if nDated != 4 || nLatest != 4 {
-			t.Fatalf("keys = %v, want the four files dated and under latest", reportOut.Keys)
+		// With a cost analysis in the state, the finance CSV is a fifth file.
+		if nDated != 5 || nLatest != 4 {
+			t.Fatalf("keys = %v, want five dated files (with cost-report.csv) and four under latest", reportOut.Keys)
 		}
 		if reportOut.HTML != "s3://"+reportBucket+"/"+htmlKey {
 			t.Errorf("html = %q, want s3://%s/%s", reportOut.HTML, reportBucket, htmlKey)
