@@ -58,7 +58,12 @@ func independent(snap raw, r inventory.Record) (float64, bool) {
 			return 0, false
 		}
 		h, ok := snap.at("ec2", reg, a["instance_type"].(string))
-		return h * 730, ok
+		cost := h * 730
+		if a["public_ip_type"] == "auto-assigned" {
+			ip, _ := snap.at("ipv4", reg, "in_use_per_hour")
+			cost += ip * 730
+		}
+		return cost, ok
 	case inventory.EBSVolume:
 		typ, _ := a["volume_type"].(string)
 		if typ != "gp2" && typ != "gp3" && typ != "st1" && typ != "sc1" {

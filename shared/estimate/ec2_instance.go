@@ -53,19 +53,41 @@ func ec2Instance(ctx context.Context, p pricing.Prices, r inventory.Record) (Est
 	if pd := a.str("platform_details"); pd != "" && pd != "Linux/UNIX" {
 		return Estimate{}, noPrice(what+" "+pd, r.Region, "the price data is Linux/UNIX only; "+pd+" includes a licence charge")
 	}
-	return InstanceMonthly(ctx, p, r.Region, typ)
+	var b builder
+	if err := addCompute(ctx, p, &b, r.Region, typ); err != nil {
+		return Estimate{}, err
+	}
+	// An auto-assigned public IPv4 address is charged to the instance while
+	// it runs (an Elastic IP's charge is on its own record).
+	if a.str("public_ip_type") == "auto-assigned" {
+		rates, err := p.IPv4(ctx, r.Region)
+		if err != nil {
+			return Estimate{}, err
+		}
+		b.source(rates.Basis)
+		b.part("public_ipv4", rates.InUseHourly*HoursPerMonth,
+			fmt.Sprintf("auto-assigned address %s/h × %d h", usd(rates.InUseHourly), HoursPerMonth))
+	}
+	return b.estimate(), nil
 }
 
 // InstanceMonthly prices an EC2 instance type running all month (Linux,
 // shared tenancy, on-demand) in a region: what rightsizing compares a
 // current instance with.
 func InstanceMonthly(ctx context.Context, p pricing.Prices, region, instanceType string) (Estimate, error) {
-	q, err := p.EC2Hourly(ctx, region, instanceType)
-	if err != nil {
+	var b builder
+	if err := addCompute(ctx, p, &b, region, instanceType); err != nil {
 		return Estimate{}, err
 	}
-	var b builder
+	return b.estimate(), nil
+}
+
+func addCompute(ctx context.Context, p pricing.Prices, b *builder, region, instanceType string) error {
+	q, err := p.EC2Hourly(ctx, region, instanceType)
+	if err != nil {
+		return err
+	}
 	b.source(q.Basis)
 	b.part("compute", q.USD*HoursPerMonth, fmt.Sprintf("%s Linux on-demand %s/h × %d h", instanceType, usd(q.USD), HoursPerMonth))
-	return b.estimate(), nil
+	return nil
 }

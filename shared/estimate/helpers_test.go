@@ -3,6 +3,7 @@ package estimate
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -151,6 +152,28 @@ func TestRDSGP3Baseline(t *testing.T) {
 	} {
 		if i, m := rdsGP3Baseline(c.engine, c.gb); i != c.iops || m != c.mibps {
 			t.Errorf("%s %v GB: baseline %v/%v, want %v/%v", c.engine, c.gb, i, m, c.iops, c.mibps)
+		}
+	}
+}
+
+func TestAnAutoAssignedPublicIPv4IsChargedToTheRunningInstance(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		ipType string
+		want   float64
+	}{
+		{"auto-assigned", 70.08 + 3.65}, // 0.096 × 730 + 0.005 × 730
+		{"elastic", 70.08},              // charged on the Elastic IP's record
+		{"", 70.08},                     // no public address
+	} {
+		attrs := map[string]any{"instance_type": "m5.large", "state": "running", "platform": "linux", "lifecycle": "on-demand"}
+		if tc.ipType != "" {
+			attrs["public_ip"], attrs["public_ip_type"] = "203.0.113.7", tc.ipType
+		}
+		r := inventory.Record{ResourceType: inventory.EC2Instance, ResourceID: "i-1", Region: "us-east-1", Attributes: attrs}
+		est, err := Record(ctx, pricing.Snapshot(), r)
+		if err != nil || math.Abs(est.Monthly-tc.want) > 1e-9 {
+			t.Errorf("public IP %q: %.4f (%v), want %.2f; basis %s", tc.ipType, est.Monthly, err, tc.want, est.Basis)
 		}
 	}
 }

@@ -20,6 +20,17 @@ type EC2Region struct {
 	Addresses      []*EC2Address
 }
 
+// ElasticIPOf reports whether an instance's public IP is an Elastic IP
+// associated with it (else it is auto-assigned from Amazon's pool).
+func (r *EC2Region) ElasticIPOf(in *EC2Instance) bool {
+	for _, e := range r.Addresses {
+		if e.InstanceID == in.ID && e.PublicIP == in.PublicIP {
+			return true
+		}
+	}
+	return false
+}
+
 // EC2Subnet is one subnet of the region's VPC.
 type EC2Subnet struct {
 	ID, AZ string

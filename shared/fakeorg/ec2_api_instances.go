@@ -53,7 +53,7 @@ func describeInstances(o *Org, c *Call) (any, error) {
 				ReservationId: aws.String(i.ReservationID), OwnerId: aws.String(a.ID), Groups: []ec2types.GroupIdentifier{}})
 			n++
 		}
-		out.Reservations[n-1].Instances = append(out.Reservations[n-1].Instances, ec2Instance(a, r.Name, i, vols, groups))
+		out.Reservations[n-1].Instances = append(out.Reservations[n-1].Instances, ec2Instance(a, r.Name, i, vols, groups, r.EC2.ElasticIPOf(i)))
 	}
 	return out, nil
 }
@@ -105,7 +105,7 @@ func ec2InstanceField(i *EC2Instance, name string) ([]string, bool) {
 	return ec2TagField(i.Tags, name)
 }
 
-func ec2Instance(a *Account, region string, i *EC2Instance, vols map[string]*EC2Volume, groups map[string]string) ec2types.Instance {
+func ec2Instance(a *Account, region string, i *EC2Instance, vols map[string]*EC2Volume, groups map[string]string, elastic bool) ec2types.Instance {
 	out := ec2types.Instance{
 		InstanceId: aws.String(i.ID), ImageId: aws.String(i.ImageID), InstanceType: ec2types.InstanceType(i.Type),
 		AmiLaunchIndex: aws.Int32(0), LaunchTime: aws.Time(i.LaunchTime),
@@ -158,7 +158,13 @@ func ec2Instance(a *Account, region string, i *EC2Instance, vols map[string]*EC2
 	if i.PublicIP != "" {
 		out.PublicIpAddress = aws.String(i.PublicIP)
 		out.PublicDnsName = aws.String(ec2DNSName("ec2-", i.PublicIP, region, "amazonaws.com"))
-		eni.Association = &ec2types.InstanceNetworkInterfaceAssociation{PublicIp: out.PublicIpAddress, PublicDnsName: out.PublicDnsName}
+		// AWS names the owner of the address: "amazon" for one from its
+		// pool, the account for an Elastic IP.
+		owner := "amazon"
+		if elastic {
+			owner = a.ID
+		}
+		eni.Association = &ec2types.InstanceNetworkInterfaceAssociation{PublicIp: out.PublicIpAddress, PublicDnsName: out.PublicDnsName, IpOwnerId: aws.String(owner)}
 	}
 	out.NetworkInterfaces = []ec2types.InstanceNetworkInterface{eni}
 	for _, id := range i.Volumes {

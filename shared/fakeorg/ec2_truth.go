@@ -17,7 +17,7 @@ func (o *Org) expectedEC2(a *Account, r *Region) []inventory.Record {
 		if in.State == "terminated" {
 			continue
 		}
-		out = append(out, truthRecord(a, r.Name, inventory.EC2Instance, in.ID, arn("instance", in.ID), ec2CopyTags(in.Tags), ec2InstanceAttrs(in)))
+		out = append(out, truthRecord(a, r.Name, inventory.EC2Instance, in.ID, arn("instance", in.ID), ec2CopyTags(in.Tags), ec2InstanceAttrs(in, r.EC2.ElasticIPOf(in))))
 	}
 	for _, v := range r.EC2.Volumes {
 		out = append(out, truthRecord(a, r.Name, inventory.EBSVolume, v.ID, arn("volume", v.ID), ec2CopyTags(v.Tags), ec2VolumeAttrs(v)))
@@ -48,7 +48,7 @@ func ec2Set(m map[string]any, k, v string) {
 
 func ec2Time(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-func ec2InstanceAttrs(in *EC2Instance) map[string]any {
+func ec2InstanceAttrs(in *EC2Instance, elastic bool) map[string]any {
 	m := map[string]any{
 		"state": in.State, "instance_type": in.Type, "platform": "linux", "platform_details": in.PlatformDetails,
 		"architecture": in.Architecture, "launch_time": ec2Time(in.LaunchTime), "availability_zone": in.AZ,
@@ -71,6 +71,12 @@ func ec2InstanceAttrs(in *EC2Instance) map[string]any {
 	ec2Set(m, "subnet_id", in.Subnet)
 	ec2Set(m, "private_ip", in.PrivateIP)
 	ec2Set(m, "public_ip", in.PublicIP)
+	if in.PublicIP != "" {
+		m["public_ip_type"] = "auto-assigned"
+		if elastic {
+			m["public_ip_type"] = "elastic"
+		}
+	}
 	ec2Set(m, "key_name", in.KeyName)
 	ec2Set(m, "iam_instance_profile", in.InstanceProfile)
 	if in.CPUAvg != nil && in.State != "stopped" {

@@ -103,6 +103,9 @@ func instanceAttrs(in ec2types.Instance) map[string]any {
 	if in.State != nil {
 		a["state"] = string(in.State.Name)
 	}
+	if t := publicIPType(in); t != "" {
+		a["public_ip_type"] = t
+	}
 	setTime(a, "state_since", stateSince(in))
 	setTime(a, "launch_time", in.LaunchTime)
 	if pl := in.Placement; pl != nil {
@@ -147,4 +150,23 @@ func stateSince(in ec2types.Instance) *time.Time {
 		return nil
 	}
 	return &ts
+}
+
+// publicIPType says whose the instance's public IPv4 address is: "elastic"
+// (an Elastic IP, charged on its own record) or "auto-assigned" (from
+// Amazon's pool, charged to the instance while it runs). AWS names the
+// owner on the interface's association: "amazon" for its pool.
+func publicIPType(in ec2types.Instance) string {
+	if in.PublicIpAddress == nil {
+		return ""
+	}
+	for _, ni := range in.NetworkInterfaces {
+		if as := ni.Association; as != nil && aws.ToString(as.PublicIp) == aws.ToString(in.PublicIpAddress) {
+			if aws.ToString(as.IpOwnerId) == "amazon" {
+				return "auto-assigned"
+			}
+			return "elastic"
+		}
+	}
+	return ""
 }
