@@ -1,7 +1,6 @@
 package cost
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/cloudinv/aws-inventory/shared/inventory"
@@ -13,25 +12,7 @@ import (
 // mistyped attribute is "unknown" (ok false), never a zero: a missing metric
 // must not make a resource look idle.
 
-func num(r inventory.Record, key string) (float64, bool) {
-	switch v := r.Attributes[key].(type) {
-	case float64:
-		return v, true
-	case float32:
-		return float64(v), true
-	case int:
-		return float64(v), true
-	case int32:
-		return float64(v), true
-	case int64:
-		return float64(v), true
-	case string:
-		// Stores that keep numbers as strings (none today) would still read.
-		f, err := strconv.ParseFloat(v, 64)
-		return f, err == nil
-	}
-	return 0, false
-}
+func num(r inventory.Record, key string) (float64, bool) { return inventory.Number(r.Attributes[key]) }
 
 func str(r inventory.Record, key string) string {
 	s, _ := r.Attributes[key].(string)
@@ -55,19 +36,8 @@ func timestamp(r inventory.Record, key string) (time.Time, bool) {
 
 // strings reads a list attribute ([]string from a collector, []any from JSON).
 func stringList(r inventory.Record, key string) []string {
-	switch v := r.Attributes[key].(type) {
-	case []string:
-		return v
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, x := range v {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
+	l, _ := inventory.Strings(r.Attributes[key])
+	return l
 }
 
 // days is the whole number of days from t to now (negative in the future).

@@ -1,9 +1,6 @@
 package estimate
 
-import (
-	"encoding/json"
-	"strconv"
-)
+import "github.com/cloudinv/aws-inventory/shared/inventory"
 
 // attrs reads record attributes whatever their Go type: a collector emits
 // int and float64, a record read back from JSON has float64 (or
@@ -23,27 +20,7 @@ func (a attrs) boolean(k string) bool {
 // num returns the attribute as a number and whether it was one.
 func (a attrs) num(k string) (float64, bool) { return toFloat(a[k]) }
 
-func toFloat(v any) (float64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return n, true
-	case float32:
-		return float64(n), true
-	case int:
-		return float64(n), true
-	case int32:
-		return float64(n), true
-	case int64:
-		return float64(n), true
-	case json.Number:
-		f, err := n.Float64()
-		return f, err == nil
-	case string:
-		f, err := strconv.ParseFloat(n, 64)
-		return f, err == nil
-	}
-	return 0, false
-}
+func toFloat(v any) (float64, bool) { return inventory.Number(v) }
 
 // numbers reads a map of numbers (size_bytes_by_storage_class), whether
 // it is a map[string]any from JSON or a typed map from a collector.

@@ -1,8 +1,6 @@
 package security
 
 import (
-	"fmt"
-
 	"github.com/cloudinv/aws-inventory/shared/inventory"
 )
 
@@ -20,51 +18,11 @@ func stringAttr(a map[string]any, key string) (string, bool) {
 	return v, ok
 }
 
-func numberAttr(a map[string]any, key string) (float64, bool) {
-	switch v := a[key].(type) {
-	case float64:
-		return v, true
-	case int:
-		return float64(v), true
-	case int32:
-		return float64(v), true
-	case int64:
-		return float64(v), true
-	}
-	return 0, false
-}
+func numberAttr(a map[string]any, key string) (float64, bool) { return inventory.Number(a[key]) }
 
-func listAttr(a map[string]any, key string) ([]any, bool) {
-	switch v := a[key].(type) {
-	case []any:
-		return v, true
-	case []string:
-		out := make([]any, len(v))
-		for i, s := range v {
-			out[i] = s
-		}
-		return out, true
-	case []map[string]any:
-		out := make([]any, len(v))
-		for i, m := range v {
-			out[i] = m
-		}
-		return out, true
-	}
-	return nil, false
-}
+func listAttr(a map[string]any, key string) ([]any, bool) { return inventory.List(a[key]) }
 
-func stringList(a map[string]any, key string) ([]string, bool) {
-	l, ok := listAttr(a, key)
-	if !ok {
-		return nil, false
-	}
-	out := make([]string, 0, len(l))
-	for _, v := range l {
-		out = append(out, fmt.Sprint(v))
-	}
-	return out, true
-}
+func stringList(a map[string]any, key string) ([]string, bool) { return inventory.Strings(a[key]) }
 
 // boolCheck builds the common "attribute must be want" evaluation.
 func boolCheck(key string, want bool, passEv, failEv string) func(map[string]any) Result {

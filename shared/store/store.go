@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/cloudinv/aws-inventory/shared/inventory"
@@ -99,6 +100,20 @@ const MaxDocumentBytes = 350 * 1024
 
 // ErrDocumentTooLarge is returned for a body over MaxDocumentBytes.
 var ErrDocumentTooLarge = errors.New("document body is larger than store.MaxDocumentBytes")
+
+// Check reports why a document cannot be stored, or nil; both backends
+// apply it before writing.
+func (d Document) Check() error {
+	switch {
+	case d.Key == "":
+		return errors.New("put document: key is required")
+	case len(d.Body) > MaxDocumentBytes:
+		return fmt.Errorf("put document %s: %d bytes: %w", d.Key, len(d.Body), ErrDocumentTooLarge)
+	case d.UpdatedAt.IsZero():
+		return fmt.Errorf("put document %s: updated_at is required", d.Key)
+	}
+	return nil
+}
 
 // Filter selects records. Empty fields match everything; list fields match
 // any of their values.

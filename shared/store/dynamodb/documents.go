@@ -2,7 +2,6 @@ package dynamodb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,13 +21,8 @@ const (
 
 // PutDocument creates or replaces a named document.
 func (s *Store) PutDocument(ctx context.Context, d store.Document) error {
-	switch {
-	case d.Key == "":
-		return errors.New("put document: key is required")
-	case len(d.Body) > store.MaxDocumentBytes:
-		return fmt.Errorf("put document %s: %d bytes: %w", d.Key, len(d.Body), store.ErrDocumentTooLarge)
-	case d.UpdatedAt.IsZero():
-		return fmt.Errorf("put document %s: updated_at is required", d.Key)
+	if err := d.Check(); err != nil {
+		return err
 	}
 	item := key(documentPrefix+d.Key, documentSK)
 	item[attrBody] = &types.AttributeValueMemberB{Value: d.Body}

@@ -14,7 +14,7 @@ func (s *Store) PutDocument(ctx context.Context, d store.Document) error {
 	if err := s.writable(); err != nil {
 		return err
 	}
-	if err := checkDocument(d); err != nil {
+	if err := d.Check(); err != nil {
 		return err
 	}
 	_, err := s.w.ExecContext(ctx, `INSERT INTO documents (key, body, updated_at) VALUES (?, ?, ?)
@@ -41,16 +41,4 @@ func (s *Store) GetDocument(ctx context.Context, key string) (store.Document, er
 		return d, fmt.Errorf("document %s in %s: updated_at: %w", key, s.path, err)
 	}
 	return d, nil
-}
-
-func checkDocument(d store.Document) error {
-	switch {
-	case d.Key == "":
-		return errors.New("put document: key is required")
-	case len(d.Body) > store.MaxDocumentBytes:
-		return fmt.Errorf("put document %s: %d bytes: %w", d.Key, len(d.Body), store.ErrDocumentTooLarge)
-	case d.UpdatedAt.IsZero():
-		return fmt.Errorf("put document %s: updated_at is required", d.Key)
-	}
-	return nil
 }
