@@ -18,6 +18,9 @@ var readOnlyAction = regexp.MustCompile(`^[a-z0-9-]+:(Describe|List|Get)[A-Za-z0
 var noResourceLevelActions = []string{
 	"xray:PutTraceSegments", "xray:PutTelemetryRecords",
 	"logs:CreateLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:PutResourcePolicy",
+	// Asks IAM to build the read-only credential report the iam_user
+	// collector reads (AWS's SecurityAudit policy grants it too).
+	"iam:GenerateCredentialReport",
 }
 
 func TestNoWildcardActionsAndStarResourcesOnlyForReadOnlyActions(t *testing.T) {
@@ -65,7 +68,8 @@ var wantFunctionActions = map[string][]string{
 		"dynamodb:PutItem", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"},
 	"cost": {"logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem",
 		"dynamodb:PutItem", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "pricing:GetProducts"},
-	"security": {"logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan", "kms:Decrypt", "kms:DescribeKey"},
+	"security": {"logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem",
+		"dynamodb:PutItem", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"},
 	"report": {"logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem",
 		"dynamodb:PutItem", "s3:PutObject", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "pricing:GetProducts"},
 	"notify": {"logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", "kms:GenerateDataKey", "kms:Decrypt", "secretsmanager:GetSecretValue"},

@@ -33,11 +33,16 @@ var DefaultLimits = map[string]Limit{
 	"S3":            {Burst: 200, Rate: 95},
 	"STS":           {Burst: 100, Rate: 48},
 	"Organizations": {Burst: 20, Rate: 9.5},
+	// IAM's control plane is one endpoint for the account; CloudTrail and
+	// GuardDuty describe calls are a few per account-region per run.
+	"IAM":        {Burst: 15, Rate: 9.5},
+	"CloudTrail": {Burst: 10, Rate: 4.5},
+	"GuardDuty":  {Burst: 10, Rate: 9.5},
 }
 
 // globalOps are calls whose AWS limit is per account, not per region.
 func bucketRegion(service, operation, region string) string {
-	if service == "STS" || service == "Organizations" || (service == "S3" && operation == "ListBuckets") {
+	if service == "STS" || service == "Organizations" || service == "IAM" || (service == "S3" && operation == "ListBuckets") {
 		return "global"
 	}
 	return region

@@ -219,7 +219,7 @@ func TestInvalidConfigsAreRejectedWithFileKeyAndExpectation(t *testing.T) {
 		{"discovery off and no accounts", `{"organization": {"discover": false}}`, "accounts", "set organization.discover to true"},
 
 		// Resource types and regions.
-		{"unknown resource type", withAccount(`"resource_types": ["ec2", "ec3"]`), "resource_types[1]", `"ec3" is not a known resource type, did you mean "ec2"? (expected one of: ec2, rds, s3, lambda, ec2_instance, ebs_volume, elastic_ip, security_group, rds_instance, rds_cluster, s3_bucket, lambda_function)`},
+		{"unknown resource type", withAccount(`"resource_types": ["ec2", "ec3"]`), "resource_types[1]", `"ec3" is not a known resource type, did you mean "ec2"? (expected one of: ec2, rds, s3, lambda, iam, cloudtrail, guardduty, ec2_instance, ebs_volume, elastic_ip, security_group, rds_instance, rds_cluster, s3_bucket, lambda_function, ebs_snapshot, ebs_default_encryption, rds_snapshot, s3_account_public_access_block, iam_account, iam_user, cloudtrail_trail, guardduty_detector)`},
 		{"region without dash", withAccount(`"regions": ["us-east1"]`), "regions[0]", `"us-east1" is not an AWS region name (expected a name such as us-east-1`},
 		{"upper-case region", withAccount(`"excluded_regions": ["EU-WEST-1"]`), "excluded_regions[0]", `"EU-WEST-1" is not an AWS region name`},
 		{"region allowed and excluded", withAccount(`"regions": ["us-east-1", "eu-west-1"], "excluded_regions": ["eu-west-1"]`), "excluded_regions[0]", `"eu-west-1" is also listed in regions (expected a region in regions or excluded_regions, not both)`},
@@ -327,9 +327,11 @@ func TestExpandType(t *testing.T) {
 		want []string
 		ok   bool
 	}{
-		{"ec2", []string{inventory.EC2Instance, inventory.EBSVolume, inventory.ElasticIP, inventory.SecurityGroup}, true},
-		{"rds", []string{inventory.RDSInstance, inventory.RDSCluster}, true},
-		{"s3", []string{inventory.S3Bucket}, true},
+		{"ec2", []string{inventory.EC2Instance, inventory.EBSVolume, inventory.ElasticIP, inventory.SecurityGroup,
+			inventory.EBSSnapshot, inventory.EBSDefaultEncryption}, true},
+		{"rds", []string{inventory.RDSInstance, inventory.RDSCluster, inventory.RDSSnapshot}, true},
+		{"s3", []string{inventory.S3Bucket, inventory.S3AccountPublicAccessBlock}, true},
+		{"iam", []string{inventory.IAMAccount, inventory.IAMUser}, true},
 		{"lambda", []string{inventory.LambdaFunction}, true},
 		{"ebs_volume", []string{inventory.EBSVolume}, true},
 		{"EC2", nil, false},
@@ -350,8 +352,9 @@ func TestCollectorTypesExpandDeduplicateAndKeepCanonicalOrder(t *testing.T) {
 	}{
 		{nil, KnownTypes()},
 		{[]string{}, KnownTypes()},
-		{[]string{"lambda", "s3_bucket", "rds"}, []string{inventory.RDSInstance, inventory.RDSCluster, inventory.S3Bucket, inventory.LambdaFunction}},
-		{[]string{"ebs_volume", "ec2", "ec2_instance"}, []string{inventory.EC2Instance, inventory.EBSVolume, inventory.ElasticIP, inventory.SecurityGroup}},
+		{[]string{"lambda", "s3_bucket", "rds"}, []string{inventory.RDSInstance, inventory.RDSCluster, inventory.S3Bucket, inventory.LambdaFunction, inventory.RDSSnapshot}},
+		{[]string{"ebs_volume", "ec2", "ec2_instance"}, []string{inventory.EC2Instance, inventory.EBSVolume, inventory.ElasticIP, inventory.SecurityGroup,
+			inventory.EBSSnapshot, inventory.EBSDefaultEncryption}},
 	}
 	for _, tt := range tests {
 		c := &Config{ResourceTypes: tt.types}

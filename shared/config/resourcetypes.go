@@ -18,6 +18,14 @@ var knownTypes = []string{
 	inventory.RDSCluster,
 	inventory.S3Bucket,
 	inventory.LambdaFunction,
+	inventory.EBSSnapshot,
+	inventory.EBSDefaultEncryption,
+	inventory.RDSSnapshot,
+	inventory.S3AccountPublicAccessBlock,
+	inventory.IAMAccount,
+	inventory.IAMUser,
+	inventory.CloudTrailTrail,
+	inventory.GuardDutyDetector,
 }
 
 // aliases keeps the seed's short service names working: an existing
@@ -27,10 +35,14 @@ var aliases = []struct {
 	name  string
 	types []string
 }{
-	{"ec2", []string{inventory.EC2Instance, inventory.EBSVolume, inventory.ElasticIP, inventory.SecurityGroup}},
-	{"rds", []string{inventory.RDSInstance, inventory.RDSCluster}},
-	{"s3", []string{inventory.S3Bucket}},
+	{"ec2", []string{inventory.EC2Instance, inventory.EBSVolume, inventory.ElasticIP, inventory.SecurityGroup,
+		inventory.EBSSnapshot, inventory.EBSDefaultEncryption}},
+	{"rds", []string{inventory.RDSInstance, inventory.RDSCluster, inventory.RDSSnapshot}},
+	{"s3", []string{inventory.S3Bucket, inventory.S3AccountPublicAccessBlock}},
 	{"lambda", []string{inventory.LambdaFunction}},
+	{"iam", []string{inventory.IAMAccount, inventory.IAMUser}},
+	{"cloudtrail", []string{inventory.CloudTrailTrail}},
+	{"guardduty", []string{inventory.GuardDutyDetector}},
 }
 
 // KnownTypes returns every full resource type name, in canonical order.

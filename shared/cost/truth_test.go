@@ -114,6 +114,9 @@ func TestSyntheticOrganizationTruth(t *testing.T) {
 	// Allocation: per account, the breakdown equals a sum made here.
 	sums := map[string]float64{}
 	for _, r := range recs {
+		// Every live record's account is a row, even one whose records are
+		// all free or unpriced (the management account's settings).
+		sums[r.AccountName+" ("+r.AccountID+")"] += 0
 		if r.EstimatedMonthlyCost != nil {
 			sums[r.AccountName+" ("+r.AccountID+")"] += *r.EstimatedMonthlyCost
 		}

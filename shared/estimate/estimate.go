@@ -67,6 +67,18 @@ var estimators = map[string]estimator{
 	inventory.RDSCluster:     rdsCluster,
 	inventory.S3Bucket:       s3Bucket,
 	inventory.LambdaFunction: lambdaFunction,
+
+	inventory.EBSDefaultEncryption:       free("an EC2 account setting"),
+	inventory.S3AccountPublicAccessBlock: free("an S3 account setting"),
+	inventory.IAMAccount:                 free("IAM is free"),
+	inventory.IAMUser:                    free("IAM is free"),
+	inventory.GuardDutyDetector:          guardDuty,
+	inventory.EBSSnapshot: unbillable("EBS snapshot",
+		"snapshots are billed by the changed blocks they store (incremental), which DescribeSnapshots does not report"),
+	inventory.RDSSnapshot: unbillable("RDS snapshot",
+		"manual snapshots are billed by the incremental storage they keep, which RDS does not report"),
+	inventory.CloudTrailTrail: unbillable("CloudTrail trail",
+		"the first copy of management events is free; other events are billed per event, which is not collected"),
 }
 
 // Record estimates one record by its resource type. A deleted record costs

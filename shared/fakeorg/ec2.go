@@ -18,6 +18,17 @@ type EC2Region struct {
 	Instances      []*EC2Instance
 	Volumes        []*EC2Volume
 	Addresses      []*EC2Address
+	// Snapshots are the EBS snapshots the account owns in the region
+	// (ec2_snapshots.go).
+	Snapshots []*EC2Snapshot
+	// EBSEncryptionByDefault is the region's "always encrypt new EBS
+	// volumes" setting; EBSDefaultKMSKey is the customer managed key it
+	// uses, "" for the AWS managed key (alias/aws/ebs).
+	EBSEncryptionByDefault bool
+	EBSDefaultKMSKey       string
+	// awsManagedKey is the region's aws/ebs key, which AWS forbids sharing
+	// snapshots encrypted with.
+	awsManagedKey string
 }
 
 // ElasticIPOf reports whether an instance's public IP is an Elastic IP
@@ -146,6 +157,7 @@ func (g *gen) ec2() {
 	x.instances()
 	x.spareVolumes()
 	x.addresses()
+	x.ebsSecurity()
 }
 
 // ec2AccountEnv reads the environment from the generated account name

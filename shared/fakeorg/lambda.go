@@ -35,10 +35,38 @@ type LambdaFunction struct {
 	// URLs are the function URL configs, $LATEST's first.
 	URLs []LambdaURL
 	Tags map[string]string
+	// Policy is the function's resource-based policy (GetPolicy), nil when
+	// it has none (ResourceNotFoundException).
+	Policy []LambdaStatement
 	// HasMetrics is false for functions not invoked in the last 30 days:
 	// Lambda publishes no datapoints for them.
 	HasMetrics                       bool
 	Invocations, Errors, DurationAvg float64
+}
+
+// LambdaStatement is one statement of a function's resource-based policy.
+// Public is the ground truth of the statement: it lets anyone invoke the
+// function (an Allow to every principal no condition narrows to an account,
+// organization or source).
+type LambdaStatement struct {
+	Sid string
+	// Principal is as the policy document spells it: "*", or
+	// {"Service": ...} / {"AWS": ...} with a string or a list.
+	Principal any
+	Action    string
+	// Condition is operator -> key -> value, as in the document.
+	Condition map[string]map[string]string
+	Public    bool
+}
+
+// PolicyPublic reports whether any statement of the policy is public.
+func (f *LambdaFunction) PolicyPublic() bool {
+	for _, s := range f.Policy {
+		if s.Public {
+			return true
+		}
+	}
+	return false
 }
 
 // LambdaURL is one function URL config (for $LATEST or an alias).
@@ -110,6 +138,78 @@ func (g *gen) lambda() {
 			g.org.SetMetric(g.acct.ID, g.region.Name, "AWS/Lambda", "Invocations", dims, "Sum", f.Invocations)
 			g.org.SetMetric(g.acct.ID, g.region.Name, "AWS/Lambda", "Errors", dims, "Sum", f.Errors)
 			g.org.SetMetric(g.acct.ID, g.region.Name, "AWS/Lambda", "Duration", dims, "Average", f.DurationAvg)
+		}
+	}
+	g.lambdaPolicies()
+}
+
+// lambdaPolicies draws the functions' resource-based policies from a random
+// stream of their own, so the rest of the organization does not change with
+// them. About half the functions have none; most others let one service
+// invoke them from one source (the statements add-permission and the
+// console write); some allow another account or the organization; a few
+// allow anyone. A function URL with auth type NONE comes with the statement
+// AWS adds for it, which allows anyone.
+func (g *gen) lambdaPolicies() {
+	r := g.org.rngFor(g.acct.ID, g.region.Name, "lambda-policies")
+	acct, region := g.acct.ID, g.region.Name
+	partner := accountID(r)
+	for _, f := range g.region.Lambda.Functions {
+		st := func(sid string, principal any, action string, cond map[string]map[string]string, public bool) {
+			f.Policy = append(f.Policy, LambdaStatement{Sid: sid, Principal: principal, Action: action, Condition: cond, Public: public})
+		}
+		invoke := "lambda:InvokeFunction"
+		service := func(s string) map[string]any { return map[string]any{"Service": s} }
+		switch x := r.Float64(); {
+		case x < 0.45:
+		case x < 0.60:
+			api := randLower(r, 10)
+			st(fmt.Sprintf("apigateway-%s", randHex(r, 8)), service("apigateway.amazonaws.com"), invoke,
+				map[string]map[string]string{"ArnLike": {"AWS:SourceArn": fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/*/*/%s", region, acct, api, f.Name)}}, false)
+		case x < 0.72:
+			bucket := fmt.Sprintf("%s-uploads-%s", strings.ToLower(g.acct.Department), acct)
+			st("s3-invoke", service("s3.amazonaws.com"), invoke, map[string]map[string]string{
+				"ArnLike":      {"AWS:SourceArn": "arn:aws:s3:::" + bucket},
+				"StringEquals": {"AWS:SourceAccount": acct},
+			}, false)
+		case x < 0.80:
+			st("events-invoke", service("events.amazonaws.com"), invoke,
+				map[string]map[string]string{"ArnLike": {"AWS:SourceArn": fmt.Sprintf("arn:aws:events:%s:%s:rule/%s-schedule", region, acct, f.Name)}}, false)
+			if r.Float64() < 0.3 {
+				st("sns-invoke", service("sns.amazonaws.com"), invoke,
+					map[string]map[string]string{"ArnLike": {"AWS:SourceArn": fmt.Sprintf("arn:aws:sns:%s:%s:%s-alerts", region, acct, lambdaEnv(g.acct.Name))}}, false)
+			}
+		case x < 0.85:
+			st("s3-account", service("s3.amazonaws.com"), invoke,
+				map[string]map[string]string{"StringEquals": {"AWS:SourceAccount": acct}}, false)
+		case x < 0.89:
+			st("cross-account-invoke", map[string]any{"AWS": fmt.Sprintf("arn:aws:iam::%s:root", partner)}, invoke, nil, false)
+		case x < 0.91:
+			st("organization-invoke", "*", invoke,
+				map[string]map[string]string{"StringEquals": {"aws:PrincipalOrgID": g.org.ID}}, false)
+		case x < 0.925:
+			st("url-iam-invoke", "*", "lambda:InvokeFunctionUrl",
+				map[string]map[string]string{"StringEquals": {"lambda:FunctionUrlAuthType": "AWS_IAM"}}, false)
+		case x < 0.95:
+			st("events-any-rule", service("events.amazonaws.com"), invoke, nil, false)
+		default:
+			// Allows anyone: each way a policy document can say "everyone",
+			// and a condition that does not narrow (IfExists: absent keys pass).
+			switch r.IntN(4) {
+			case 0:
+				st("public-invoke", "*", invoke, nil, true)
+			case 1:
+				st("public-invoke", map[string]any{"AWS": "*"}, invoke, nil, true)
+			case 2:
+				st("public-invoke", map[string]any{"AWS": []string{"*"}}, invoke, nil, true)
+			default:
+				st("public-invoke", "*", invoke,
+					map[string]map[string]string{"StringEqualsIfExists": {"AWS:SourceAccount": acct}}, true)
+			}
+		}
+		if len(f.URLs) > 0 && f.URLs[0].AuthType == "NONE" {
+			st("FunctionURLAllowPublicAccess", "*", "lambda:InvokeFunctionUrl",
+				map[string]map[string]string{"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}, true)
 		}
 	}
 }
@@ -269,6 +369,8 @@ func (o *Org) expectedLambda(a *Account, r *Region) []inventory.Record {
 		if len(f.URLs) > 0 {
 			attrs["function_url_auth_type"] = f.URLs[0].AuthType
 		}
+		attrs["has_resource_policy"] = len(f.Policy) > 0
+		attrs["policy_public"] = f.PolicyPublic()
 		if f.HasMetrics {
 			attrs["invocations_30d"] = f.Invocations
 			attrs["errors_30d"] = f.Errors

@@ -1,6 +1,7 @@
 package fakeorg
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -14,6 +15,7 @@ func lambdaHandlers() map[string]handler {
 		"Lambda.ListFunctions":          lambdaListFunctions,
 		"Lambda.ListTags":               lambdaListTags,
 		"Lambda.ListFunctionUrlConfigs": lambdaListFunctionURLConfigs,
+		"Lambda.GetPolicy":              lambdaGetPolicy,
 	}
 }
 
@@ -130,4 +132,51 @@ func lambdaListFunctionURLConfigs(o *Org, c *Call) (any, error) {
 		})
 	}
 	return out, nil
+}
+
+// lambdaGetPolicy answers the function's resource-based policy as Lambda
+// does: a JSON document (Id "default", each statement's Resource the
+// function's ARN), or ResourceNotFoundException when the function has no
+// policy. A qualifier must be $LATEST or an alias (the aliases that have a
+// URL); aliases carry no policy here.
+func lambdaGetPolicy(o *Org, c *Call) (any, error) {
+	in := c.Input.(*lambda.GetPolicyInput)
+	f, err := o.lambdaFunction(c, aws.ToString(in.FunctionName))
+	if err != nil {
+		return nil, err
+	}
+	noPolicy := apiError("ResourceNotFoundException", "The resource you requested does not exist.")
+	if q := aws.ToString(in.Qualifier); q != "" && q != "$LATEST" {
+		for _, u := range f.URLs {
+			if u.Qualifier == q {
+				return nil, noPolicy
+			}
+		}
+		return nil, apiError("ResourceNotFoundException", fmt.Sprintf("Function not found: %s:%s", f.ARN, q))
+	}
+	if len(f.Policy) == 0 {
+		return nil, noPolicy
+	}
+	type statement struct {
+		Sid       string                       `json:"Sid"`
+		Effect    string                       `json:"Effect"`
+		Principal any                          `json:"Principal"`
+		Action    string                       `json:"Action"`
+		Resource  string                       `json:"Resource"`
+		Condition map[string]map[string]string `json:"Condition,omitempty"`
+	}
+	doc := struct {
+		Version   string      `json:"Version"`
+		ID        string      `json:"Id"`
+		Statement []statement `json:"Statement"`
+	}{Version: "2012-10-17", ID: "default"}
+	for _, s := range f.Policy {
+		doc.Statement = append(doc.Statement, statement{Sid: s.Sid, Effect: "Allow", Principal: s.Principal,
+			Action: s.Action, Resource: f.ARN, Condition: s.Condition})
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, apiError("ServiceException", err.Error())
+	}
+	return &lambda.GetPolicyOutput{Policy: aws.String(string(b)), RevisionId: aws.String(f.RevisionID)}, nil
 }

@@ -156,6 +156,14 @@ type Account struct {
 	Regions                 []*Region
 	// Buckets live in the account (S3 is listed globally), each with a region.
 	Buckets []*Bucket
+	// S3PublicAccessBlock is the account-level S3 Block Public Access
+	// (S3 Control), nil when it was never configured (s3control.go).
+	S3PublicAccessBlock *BucketPublicAccessBlock
+	// IAM is the account's root user, password policy and IAM users (iam.go).
+	IAM *IAMAccount
+	// Trails are the account's CloudTrail trails, each homed in one region
+	// (cloudtrail.go).
+	Trails []*Trail
 }
 
 // Region is one region of one account.
@@ -166,6 +174,9 @@ type Region struct {
 	EC2    EC2Region
 	RDS    RDSRegion
 	Lambda LambdaRegion
+	// GuardDuty is the region's detector; nil when GuardDuty was never
+	// enabled there (guardduty.go).
+	GuardDuty *GuardDutyDetector
 }
 
 // Enabled reports whether the region is usable in the account.
@@ -230,6 +241,7 @@ func New(sp Spec) *Org {
 	for i := 0; i < sp.Regions; i++ {
 		o.Management.Regions = append(o.Management.Regions, &Region{Name: enabledRegionNames[i], OptIn: "opt-in-not-required"})
 	}
+	o.generateSecurity(o.Management)
 	seen := map[string]bool{o.Management.ID: true}
 	for i := 0; i < sp.Accounts; i++ {
 		id := accountID(rng)
@@ -296,6 +308,8 @@ func (o *Org) generateAccount(a *Account) {
 	for i := 0; i < o.Spec.OptOut; i++ {
 		a.Regions = append(a.Regions, &Region{Name: optInRegionNames[i], OptIn: "not-opted-in"})
 	}
+	o.generateS3Account(a)
+	o.generateSecurity(a)
 }
 
 func (o *Org) rngFor(parts ...string) *rand.Rand {

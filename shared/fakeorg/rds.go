@@ -15,9 +15,15 @@ import (
 type RDSRegion struct {
 	Instances []*RDSInstance
 	Clusters  []*RDSCluster
+	// Snapshots are the region's DB snapshots, manual and automated, sorted
+	// by identifier (rds_snapshots.go).
+	Snapshots []*RDSSnapshot
 	// endpointID is the per-account-region part of RDS endpoint host names
 	// (<id>.<endpointID>.<region>.rds.amazonaws.com).
 	endpointID string
+	// defaultKey is the region's aws/rds key, customerKey its customer
+	// managed key: only snapshots under a customer key can be shared.
+	defaultKey, customerKey string
 }
 
 // RDSInstance is one DB instance. Zero IOPS/Throughput and empty KMSKeyID,
@@ -125,6 +131,7 @@ func (g *gen) rds() {
 	r.endpointID = randLower(g.rng, 12)
 	defaultKey := g.rdsKeyARN()
 	customerKey := g.rdsKeyARN()
+	r.defaultKey, r.customerKey = defaultKey, customerKey
 	env := rdsEnv(g.acct)
 	used := map[string]bool{}
 	pickKey := func() string {
@@ -173,6 +180,7 @@ func (g *gen) rds() {
 			g.rdsMetrics(reg, db)
 		}
 	}
+	g.rdsSnapshots()
 }
 
 func (g *gen) rdsStandalone(env string, used map[string]bool) *RDSInstance {

@@ -115,7 +115,7 @@ func (o *Org) answer(ctx context.Context, in middleware.FinalizeInput) (any, err
 func (o *Org) handlers() map[string]handler {
 	handlersOnce.Do(func() {
 		all := map[string]handler{}
-		for _, m := range []map[string]handler{coreHandlers(), ec2Handlers(), rdsHandlers(), s3Handlers(), lambdaHandlers(), cloudwatchHandlers()} {
+		for _, m := range []map[string]handler{coreHandlers(), ec2Handlers(), rdsHandlers(), s3Handlers(), lambdaHandlers(), cloudwatchHandlers(), ec2SecurityHandlers(), rdsSnapshotHandlers(), s3ControlHandlers(), iamHandlers(), cloudtrailHandlers(), guarddutyHandlers()} {
 			for k, v := range m {
 				all[k] = v
 			}
@@ -192,6 +192,9 @@ var Limits = map[string]Limit{
 	"S3":                   {Burst: 200, Rate: 100, Code: "SlowDown"},
 	"STS":                  {Burst: 100, Rate: 50, Code: "Throttling"},
 	"Organizations":        {Burst: 20, Rate: 10, Code: "TooManyRequestsException"},
+	"IAM":                  {Burst: 20, Rate: 20, Code: "Throttling"},
+	"CloudTrail":           {Burst: 10, Rate: 10, Code: "ThrottlingException"},
+	"GuardDuty":            {Burst: 10, Rate: 10, Code: "TooManyRequestsException"},
 }
 
 // APIClass names the throttle bucket an operation draws from.
@@ -225,7 +228,7 @@ func newThrottler(on bool) *throttler {
 func (t *throttler) take(c *Call) (string, bool) {
 	class := APIClass(c.Service, c.Operation)
 	region := c.Region
-	if c.Service == "STS" || c.Service == "Organizations" || (c.Service == "S3" && c.Operation == "ListBuckets") {
+	if c.Service == "STS" || c.Service == "Organizations" || c.Service == "IAM" || (c.Service == "S3" && c.Operation == "ListBuckets") {
 		region = "global"
 	}
 	k := BucketKey{Account: c.AccountID, Region: region, Class: class}

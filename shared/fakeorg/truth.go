@@ -5,14 +5,16 @@ import (
 )
 
 // Expected is the ground truth: the records a complete collection of every
-// ACTIVE member account's enabled regions must produce, with identity fields
+// ACTIVE account's enabled regions (the management account's included) must produce, with identity fields
 // and attributes filled in. Time fields (collected_at, first/last seen) and
 // run IDs are left zero: they depend on the run, not on the organization.
 // Departments follow inventory.Department with no account tag from config
 // (resource tag, else account name), as in a discovery-only run.
 func (o *Org) Expected() []inventory.Record {
 	var out []inventory.Record
-	for _, a := range o.Accounts {
+	// The management account is in the organization too: discovery lists
+	// it, and it has account and region settings (no workloads) to collect.
+	for _, a := range append([]*Account{o.Management}, o.Accounts...) {
 		if a.Status != StatusActive {
 			continue
 		}
@@ -23,8 +25,14 @@ func (o *Org) Expected() []inventory.Record {
 			out = append(out, o.expectedEC2(a, r)...)
 			out = append(out, o.expectedRDS(a, r)...)
 			out = append(out, o.expectedLambda(a, r)...)
+			out = append(out, o.expectedEC2Security(a, r)...)
+			out = append(out, o.expectedRDSSnapshots(a, r)...)
+			out = append(out, o.expectedGuardDuty(a, r)...)
 		}
 		out = append(out, o.expectedS3(a)...)
+		out = append(out, o.expectedS3Account(a)...)
+		out = append(out, o.expectedIAM(a)...)
+		out = append(out, o.expectedCloudTrail(a)...)
 	}
 	inventory.SortRecords(out)
 	return out

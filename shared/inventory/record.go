@@ -20,6 +20,15 @@ const (
 	RDSCluster     = "rds_cluster"
 	S3Bucket       = "s3_bucket"
 	LambdaFunction = "lambda_function"
+	// Security posture: snapshots and account or region settings.
+	EBSSnapshot                = "ebs_snapshot"
+	EBSDefaultEncryption       = "ebs_default_encryption"
+	RDSSnapshot                = "rds_snapshot"
+	S3AccountPublicAccessBlock = "s3_account_public_access_block"
+	IAMAccount                 = "iam_account"
+	IAMUser                    = "iam_user"
+	CloudTrailTrail            = "cloudtrail_trail"
+	GuardDutyDetector          = "guardduty_detector"
 )
 
 // GlobalRegion is the region recorded for resources listed once per account

@@ -134,7 +134,7 @@ func (h *harness) assertInventory(t *testing.T, exclude ...string) {
 	}
 	if len(diffs) > 0 {
 		slices.Sort(diffs)
-		t.Fatalf("%d of %d records differ from the ground truth; first: %s", len(diffs), len(w), diffs[0])
+		t.Fatalf("%d of %d records differ from the ground truth; first: %s", len(diffs), len(w), strings.Join(diffs[:min(len(diffs), 5)], "; "))
 	}
 }
 

@@ -19,6 +19,7 @@ type functionsAPI interface {
 	awslambda.ListFunctionsAPIClient
 	awslambda.ListFunctionUrlConfigsAPIClient
 	ListTags(ctx context.Context, in *awslambda.ListTagsInput, optFns ...func(*awslambda.Options)) (*awslambda.ListTagsOutput, error)
+	GetPolicy(ctx context.Context, in *awslambda.GetPolicyInput, optFns ...func(*awslambda.Options)) (*awslambda.GetPolicyOutput, error)
 }
 
 // functionMetrics are read over 30 days: usage finds unused functions,
@@ -39,14 +40,14 @@ func Functions() collect.Collector { return functions(time.Now) }
 func functions(clock func() time.Time) collect.Collector {
 	return collect.Collector{
 		Type: inventory.LambdaFunction, Service: awslambda.ServiceID, Scope: collect.Regional,
-		Actions: []string{"cloudwatch:GetMetricData", "lambda:ListFunctionUrlConfigs", "lambda:ListFunctions", "lambda:ListTags"},
+		Actions: []string{"cloudwatch:GetMetricData", "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs", "lambda:ListFunctions", "lambda:ListTags"},
 		Collect: func(ctx context.Context, t collect.Target, emit collect.Emit) error {
 			return collectFunctions(ctx, t, awslambda.NewFromConfig(t.AWS), cloudwatch.NewFromConfig(t.AWS), clock(), emit)
 		},
 	}
 }
 
-// collectFunctions lists functions page by page. The two per-function calls
+// collectFunctions lists functions page by page. The per-function calls
 // run one after the other: Lambda's control plane allows 15 calls a second
 // per account and region, which sequential calls already come close to.
 func collectFunctions(ctx context.Context, t collect.Target, api functionsAPI, cw collect.MetricDataAPI, now time.Time, emit collect.Emit) error {
@@ -92,8 +93,9 @@ func collectFunctions(ctx context.Context, t collect.Target, api functionsAPI, c
 	return nil
 }
 
-// describeFunction reads the function's tags and URL auth type and builds
-// its record; ok is false for a function deleted since it was listed.
+// describeFunction reads the function's tags, URL auth type and resource
+// policy and builds its record; ok is false for a function deleted since it
+// was listed.
 func describeFunction(ctx context.Context, t collect.Target, api functionsAPI, fn lambdatypes.FunctionConfiguration, now time.Time) (inventory.Record, bool, error) {
 	name, arn := aws.ToString(fn.FunctionName), aws.ToString(fn.FunctionArn)
 	tags, err := api.ListTags(ctx, &awslambda.ListTagsInput{Resource: fn.FunctionArn})
@@ -115,6 +117,19 @@ func describeFunction(ctx context.Context, t collect.Target, api functionsAPI, f
 			attrs["function_url_auth_type"] = string(page.FunctionUrlConfigs[0].AuthType)
 			break
 		}
+	}
+	// The unqualified function's policy: what invoking the function by name
+	// or ARN (and its URL) is checked against.
+	pol, err := api.GetPolicy(ctx, &awslambda.GetPolicyInput{FunctionName: fn.FunctionArn})
+	switch {
+	case err == nil:
+		policyAttrs(attrs, aws.ToString(pol.Policy))
+	case notFound(err): // no policy (or the function is gone: it was listed)
+		attrs["has_resource_policy"], attrs["policy_public"] = false, false
+	case denied(err):
+		attrs["unreadable"] = []string{"GetPolicy"}
+	default:
+		return inventory.Record{}, false, fmt.Errorf("lambda GetPolicy %s in account %s region %s: %w", name, t.AccountID, t.Region, err)
 	}
 	return t.Record(inventory.LambdaFunction, name, arn, tags.Tags, attrs), true, nil
 }

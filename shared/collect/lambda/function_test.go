@@ -2,6 +2,8 @@ package lambda
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -53,9 +55,15 @@ func TestFunctionsMatchGroundTruthInEveryRegion(t *testing.T) {
 		seen["unused"] = seen["unused"] || (known && inv < 10)
 		seen["errors"] = seen["errors"] || (a["errors_30d"] != nil && a["errors_30d"].(float64) > 0)
 		seen["department from account"] = seen["department from account"] || (r.Tags()["Department"] == "" && r.Department == r.AccountName)
+		seen["no policy"] = seen["no policy"] || a["has_resource_policy"] == false
+		seen["private policy"] = seen["private policy"] || (a["has_resource_policy"] == true && a["policy_public"] == false)
+		seen["public policy"] = seen["public policy"] || (a["policy_public"] == true && a["function_url_auth_type"] != "NONE")
+		if a["function_url_auth_type"] == "NONE" && a["policy_public"] != true {
+			t.Errorf("%s: a URL with auth type NONE comes with a public policy statement, policy_public = %v", r.ResourceID, a["policy_public"])
+		}
 	}
 	for _, want := range []string{"arch x86_64", "arch arm64", "package Zip", "package Image", "deprecated runtime", "supported runtime",
-		"url NONE", "url AWS_IAM", "no datapoints", "unused", "errors", "department from account"} {
+		"url NONE", "url AWS_IAM", "no datapoints", "unused", "errors", "department from account", "no policy", "private policy", "public policy"} {
 		if !seen[want] {
 			t.Errorf("no function with %s in %d records", want, len(all))
 		}
@@ -169,4 +177,91 @@ func TestFunctionDeletedWhileListedIsSkipped(t *testing.T) {
 		return collectFunctions(context.Background(), tg, api, cloudwatch.NewFromConfig(tg.AWS), o.Spec.Now, emit)
 	})
 	collecttest.AssertRecords(t, got, want[1:])
+}
+
+func TestPolicyPublic(t *testing.T) {
+	const fn = "arn:aws:lambda:eu-west-1:123456789012:function:f"
+	stmt := func(principal, condition string) string {
+		s := `{"Sid":"s","Effect":"Allow","Principal":` + principal + `,"Action":"lambda:InvokeFunction","Resource":"` + fn + `"`
+		if condition != "" {
+			s += `,"Condition":` + condition
+		}
+		return s + "}"
+	}
+	doc := func(stmts ...string) string {
+		return `{"Version":"2012-10-17","Id":"default","Statement":[` + strings.Join(stmts, ",") + `]}`
+	}
+	for _, tc := range []struct {
+		name   string
+		doc    string
+		public bool
+	}{
+		{"star", doc(stmt(`"*"`, "")), true},
+		{"AWS star", doc(stmt(`{"AWS":"*"}`, "")), true},
+		{"AWS star list", doc(stmt(`{"AWS":["*"]}`, "")), true},
+		{"one statement, not a list", `{"Version":"2012-10-17","Statement":` + stmt(`"*"`, "") + `}`, true},
+		{"URL auth NONE", doc(stmt(`"*"`, `{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}`)), true},
+		{"URL auth AWS_IAM", doc(stmt(`"*"`, `{"StringEquals":{"lambda:FunctionUrlAuthType":"AWS_IAM"}}`)), false},
+		{"source ARN", doc(stmt(`"*"`, `{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}`)), false},
+		{"source account", doc(stmt(`{"AWS":"*"}`, `{"StringEquals":{"aws:SourceAccount":"123456789012"}}`)), false},
+		{"organization", doc(stmt(`"*"`, `{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}`)), false},
+		{"source ARN any", doc(stmt(`"*"`, `{"ArnLike":{"AWS:SourceArn":"*"}}`)), true},
+		{"IfExists does not narrow", doc(stmt(`"*"`, `{"StringEqualsIfExists":{"AWS:SourceAccount":"123456789012"}}`)), true},
+		{"negated does not narrow", doc(stmt(`"*"`, `{"StringNotEquals":{"aws:SourceAccount":"123456789012"}}`)), true},
+		{"other key does not narrow", doc(stmt(`"*"`, `{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}`)), true},
+		{"ForAnyValue source account", doc(stmt(`"*"`, `{"ForAnyValue:StringEquals":{"aws:SourceAccount":["123456789012"]}}`)), false},
+		{"service without condition", doc(stmt(`{"Service":"events.amazonaws.com"}`, "")), false},
+		{"another account", doc(stmt(`{"AWS":"arn:aws:iam::210987654321:root"}`, "")), false},
+		{"deny star", doc(strings.Replace(stmt(`"*"`, ""), "Allow", "Deny", 1)), false},
+		{"one public among private", doc(stmt(`{"Service":"s3.amazonaws.com"}`, `{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}`), stmt(`"*"`, "")), true},
+	} {
+		got, err := policyPublic(tc.doc)
+		if err != nil || got != tc.public {
+			t.Errorf("%s: public = %v, %v; want %v", tc.name, got, err, tc.public)
+		}
+	}
+	if _, err := policyPublic("{not json"); err == nil {
+		t.Error("a broken document parsed")
+	}
+}
+
+// policyFaults answers GetPolicy with an error code for chosen functions.
+type policyFaults struct {
+	functionsAPI
+	codes map[string]string // function ARN -> error code
+}
+
+func (p policyFaults) GetPolicy(ctx context.Context, in *awslambda.GetPolicyInput, optFns ...func(*awslambda.Options)) (*awslambda.GetPolicyOutput, error) {
+	if code, ok := p.codes[aws.ToString(in.FunctionName)]; ok {
+		return nil, &smithy.GenericAPIError{Code: code, Message: code}
+	}
+	return p.functionsAPI.GetPolicy(ctx, in, optFns...)
+}
+
+func TestGetPolicyDeniedIsUnreadableAndOtherErrorsFail(t *testing.T) {
+	o := fakeorg.New(testSpec())
+	a := o.Reachable()[0]
+	region := a.Regions[0].Name
+	tg := collecttest.Target(o, a, region)
+	want := o.ExpectedFor(a.ID, region, inventory.LambdaFunction)
+	api := policyFaults{functionsAPI: awslambda.NewFromConfig(tg.AWS), codes: map[string]string{want[0].ARN: "AccessDeniedException"}}
+	got := collecttest.Emitted(t, func(emit collect.Emit) error {
+		return collectFunctions(context.Background(), tg, api, cloudwatch.NewFromConfig(tg.AWS), o.Spec.Now, emit)
+	})
+	w := append([]inventory.Record(nil), want...)
+	w[0].Attributes = map[string]any{}
+	for k, v := range want[0].Attributes {
+		w[0].Attributes[k] = v
+	}
+	delete(w[0].Attributes, "has_resource_policy")
+	delete(w[0].Attributes, "policy_public")
+	w[0].Attributes["unreadable"] = []string{"GetPolicy"}
+	collecttest.AssertRecords(t, got, w)
+
+	api.codes[want[0].ARN] = "ServiceException"
+	err := collectFunctions(context.Background(), tg, api, cloudwatch.NewFromConfig(tg.AWS), o.Spec.Now, func(inventory.Record) error { return nil })
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "ServiceException" {
+		t.Fatalf("err = %v, want ServiceException wrapped", err)
+	}
 }

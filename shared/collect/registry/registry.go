@@ -6,7 +6,10 @@ import (
 	"sort"
 
 	"github.com/cloudinv/aws-inventory/shared/collect"
+	"github.com/cloudinv/aws-inventory/shared/collect/cloudtrail"
 	"github.com/cloudinv/aws-inventory/shared/collect/ec2"
+	"github.com/cloudinv/aws-inventory/shared/collect/guardduty"
+	"github.com/cloudinv/aws-inventory/shared/collect/iam"
 	"github.com/cloudinv/aws-inventory/shared/collect/lambda"
 	"github.com/cloudinv/aws-inventory/shared/collect/rds"
 	"github.com/cloudinv/aws-inventory/shared/collect/s3"
@@ -23,6 +26,14 @@ func All() []collect.Collector {
 		rds.Clusters(),
 		s3.Buckets(),
 		lambda.Functions(),
+		ec2.Snapshots(),
+		ec2.DefaultEncryption(),
+		rds.Snapshots(),
+		s3.AccountPublicAccessBlock(),
+		iam.Account(),
+		iam.Users(),
+		cloudtrail.Trails(),
+		guardduty.Detectors(),
 	}
 }
 

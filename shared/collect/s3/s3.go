@@ -26,6 +26,12 @@ var s3Actions = map[string]string{
 	"GetBucketTagging":                "s3:GetBucketTagging",
 }
 
+// s3ControlActions maps S3 Control operations to their IAM actions: the
+// account-level settings are read with s3:GetAccountPublicAccessBlock.
+var s3ControlActions = map[string]string{
+	"GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
+}
+
 // ActionFor maps an operation as the SDK names it ("S3.GetBucketEncryption",
 // "CloudWatch.GetMetricData") to the IAM action that grants it, or "" for an
 // operation this package never calls.
@@ -37,6 +43,8 @@ func ActionFor(operation string) string {
 	switch service {
 	case "S3":
 		return s3Actions[op]
+	case "S3 Control":
+		return s3ControlActions[op]
 	case "CloudWatch":
 		return "cloudwatch:" + op
 	}
