@@ -62,7 +62,7 @@ work items failed (the summary says how to replay them).`,
 	root.PersistentFlags().StringVar(&g.db, "db", def, "SQLite database file (env "+dbEnv+")")
 	root.PersistentFlags().StringVar(&g.store, "store", "", "store to read: a SQLite file, sqlite://PATH or dynamodb://TABLE\n(env "+storeEnv+", then "+dbEnv+", then "+tableEnv+" for dynamodb://)")
 	root.AddCommand(newCollect(g), newReplay(g), newSummary(g), newQuery(g), newExport(g), newRuns(g), newPolicy(g),
-		newRun(g), newFollow(g), newCost(g), newCostReport(g), newOptimize(g))
+		newRun(g), newFollow(g), newCost(g), newCostReport(g), newOptimize(g), newSecurity(g))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
 	return root
 }

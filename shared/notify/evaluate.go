@@ -75,7 +75,10 @@ func Evaluate(in Input, th Thresholds) []Alert {
 		}
 	}
 	if s := in.Security; s != nil {
-		if s.Findings > th.SecurityFindings {
+		// Over the threshold alerts once, when it is crossed, and again
+		// only when new findings add to it: the same open findings are
+		// not reported every week.
+		if s.Findings > th.SecurityFindings && (s.PreviousOpen <= th.SecurityFindings || s.NewFindings > 0) {
 			out = append(out, findingsAlert(in, th))
 		}
 		if s.NewHigh > 0 {
@@ -273,7 +276,7 @@ func newHighAlert(in Input) Alert {
 		Text:  "Found since the previous check:"}
 	for i, f := range s.NewHighFindings {
 		if i == maxListed {
-			a.Text += fmt.Sprintf("\n… and %d more (see the report)", len(s.NewHighFindings)-i)
+			a.Text += fmt.Sprintf("\n… and %d more (see the report)", max(s.NewHigh, len(s.NewHighFindings))-i)
 			break
 		}
 		line := fmt.Sprintf("\n- %s: %s %s in %s %s", f.Check, f.ResourceType, f.ResourceID, account(f.AccountName, f.AccountID), f.Region)

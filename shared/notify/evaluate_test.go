@@ -185,3 +185,28 @@ func TestAnExpensiveResourceAlertsEvenUnderTheTotalThreshold(t *testing.T) {
 		t.Fatalf("no per-resource threshold: alerts = %+v", alerts)
 	}
 }
+
+func TestTheFindingsThresholdAlertsWhenCrossedAndOnNewFindingsOnly(t *testing.T) {
+	th := Thresholds{SecurityFindings: 10}
+	kinds := func(s SecurityResult) int {
+		n := 0
+		for _, a := range Evaluate(Input{Action: "security_check", Security: &s}, th) {
+			if a.Kind == KindFindingsOver {
+				n++
+			}
+		}
+		return n
+	}
+	if kinds(SecurityResult{Findings: 12, PreviousOpen: 0, NewFindings: 12}) != 1 {
+		t.Error("first check over the threshold must alert")
+	}
+	if kinds(SecurityResult{Findings: 12, PreviousOpen: 12, NewFindings: 0}) != 0 {
+		t.Error("the same open findings again must not re-alert")
+	}
+	if kinds(SecurityResult{Findings: 13, PreviousOpen: 12, NewFindings: 1}) != 1 {
+		t.Error("a new finding on top must alert")
+	}
+	if kinds(SecurityResult{Findings: 9, PreviousOpen: 12}) != 0 {
+		t.Error("under the threshold must not alert")
+	}
+}

@@ -37,6 +37,11 @@ type SecurityResult struct {
 	// NewHigh counts high-severity findings not present in the previous
 	// check, the ones worth waking someone for.
 	NewHigh int `json:"new_high_severity"`
+	// NewFindings and PreviousOpen (open findings before this check; 0 on
+	// a first check) keep the threshold alert from repeating for the same
+	// open findings.
+	NewFindings  int `json:"new_findings"`
+	PreviousOpen int `json:"previous_open_findings"`
 	// ComplianceScore is 0–100: the share of checked resources without findings.
 	ComplianceScore float64 `json:"compliance_score"`
 	Unencrypted     int     `json:"unencrypted"`

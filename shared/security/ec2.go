@@ -1,92 +1,132 @@
 package security
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/cloudinv/aws-inventory/shared/inventory"
 )
 
-// adminPorts are remote administration ports (CIS 5.2/5.3 name SSH and RDP);
-// database ports are added because an open database is as bad.
-var adminPorts = []int{22, 3389, 3306, 5432, 1433, 1521, 27017, 6379, 9200}
+// webPorts are what an internet-facing instance is expected to open to the
+// world (with ICMP); anything else on a public instance is a finding.
+var webPorts = []string{"tcp/80", "tcp/443", "udp/443"}
 
 func ec2Checks() []Check {
 	return []Check{
 		{
-			ID: "ebs-volume-encrypted", Title: "EBS volume is encrypted", Severity: High, Kind: Encryption,
-			ResourceType: inventory.EBSVolume, CIS: "2.2.1",
-			Remediation: "Snapshot the volume, copy the snapshot with encryption, create a volume from it and swap it in; turn on EBS encryption by default in the region.",
-			Eval:        onAttrs(boolCheck("encrypted", true, "volume is encrypted", "volume is not encrypted")),
+			ID: "ec2-instance-imdsv2", Title: "EC2 instance requires IMDSv2", Severity: High, Kind: Hardening,
+			ResourceType: inventory.EC2Instance, CIS: "5.6", Prowler: []string{"ec2_instance_imdsv2_enabled"},
+			Remediation: "Require session tokens: aws ec2 modify-instance-metadata-options --instance-id ID --http-tokens required " +
+				"(first check that the instance's SDKs and agents support IMDSv2); set the account default with ec2 modify-instance-metadata-defaults.",
+			Eval: onAttrs(imdsv2Required),
 		},
 		{
-			ID: "sg-admin-ports-open-to-world", Title: "Security group does not expose administration or database ports to the internet",
-			Severity: Critical, Kind: Exposure, ResourceType: inventory.SecurityGroup, CIS: "5.2, 5.3",
-			Remediation: "Remove the 0.0.0.0/0 and ::/0 ingress rules on these ports; reach hosts through SSM Session Manager, a VPN or a bastion with a narrow source range.",
-			Eval:        onAttrs(adminPortsOpen),
+			ID: "ec2-instance-public-exposed", Title: "EC2 instance with a public IP is not open to the internet beyond web ports",
+			Severity: High, Kind: Exposure, ResourceType: inventory.EC2Instance,
+			Prowler: []string{"ec2_instance_public_ip", "ec2_instance_port_ssh_exposed_to_internet", "ec2_instance_port_rdp_exposed_to_internet"},
+			Remediation: "Remove the public IP (move the instance to a private subnet behind a load balancer or NAT), or narrow its " +
+				"security groups' 0.0.0.0/0 and ::/0 rules to the web ports it serves; reach it with SSM Session Manager.",
+			Eval: publicInstanceExposed,
 		},
 		{
-			ID: "sg-default-restricts-all", Title: "Default security group allows no traffic", Severity: Medium, Kind: Exposure,
-			ResourceType: inventory.SecurityGroup, CIS: "5.4",
-			Remediation: "Remove every inbound and outbound rule from the default security group and use purpose-made groups.",
-			Eval:        onAttrs(defaultGroupEmpty),
+			ID: "ec2-instance-volumes-encrypted", Title: "EC2 instance's attached EBS volumes are encrypted", Severity: High, Kind: Encryption,
+			ResourceType: inventory.EC2Instance, Prowler: []string{"ec2_ebs_volume_encryption"},
+			Remediation: "For each unencrypted volume: stop the instance, snapshot the volume, copy the snapshot with encryption, " +
+				"create a volume from the copy and swap it in; turn on EBS encryption by default so new volumes are encrypted.",
+			Eval: instanceVolumesEncrypted,
 		},
 	}
 }
 
-func adminPortsOpen(a map[string]any) Result {
-	ports, ok := stringList(a, "open_ports_to_world")
+func terminated(a map[string]any) bool {
+	s, _ := stringAttr(a, "state")
+	return s == "terminated" || s == "shutting-down"
+}
+
+func imdsv2Required(a map[string]any) Result {
+	if terminated(a) {
+		return notApplicable("instance is terminated")
+	}
+	if ep, _ := stringAttr(a, "imds_endpoint"); ep == "disabled" {
+		return pass("instance metadata service is turned off")
+	}
+	tokens, ok := stringAttr(a, "imds_http_tokens")
+	switch {
+	case !ok || tokens == "":
+		return unknown("imds_http_tokens was not collected")
+	case tokens == "required":
+		return pass("IMDSv2 required (http tokens required)")
+	}
+	return fail("IMDSv1 allowed (http tokens " + tokens + ")")
+}
+
+func publicInstanceExposed(r inventory.Record, ix *Index) Result {
+	a := r.Attributes
+	if terminated(a) {
+		return notApplicable("instance is terminated")
+	}
+	ip, _ := stringAttr(a, "public_ip")
+	if ip == "" {
+		return pass("no public IP")
+	}
+	groups, ok := stringList(a, "security_group_ids")
 	if !ok {
-		return unknown("open_ports_to_world was not collected")
+		return unknown("public IP " + ip + "; security_group_ids was not collected")
 	}
 	var exposed []string
-	for _, p := range ports {
-		if exposesAdminPort(p) {
-			exposed = append(exposed, p)
+	for _, id := range groups {
+		sg, ok := ix.Get(r.AccountID, r.Region, inventory.SecurityGroup, id)
+		if !ok {
+			return unknown("public IP " + ip + "; security group " + id + " is not in the inventory")
+		}
+		ports, ok := stringList(sg.Attributes, "open_ports_to_world")
+		if !ok {
+			return unknown("public IP " + ip + "; open ports of " + id + " were not collected")
+		}
+		var beyond []string
+		for _, p := range ports {
+			if !slices.Contains(webPorts, p) && !strings.HasPrefix(p, "icmp") {
+				beyond = append(beyond, p)
+			}
+		}
+		if len(beyond) > 0 {
+			exposed = append(exposed, id+" opens "+strings.Join(beyond, ", "))
 		}
 	}
 	if len(exposed) > 0 {
-		return fail("open to the internet: " + strings.Join(exposed, ", "))
+		return fail("public IP " + ip + "; " + strings.Join(exposed, "; ") + " to the internet")
 	}
-	return pass("no administration or database port open to the internet")
+	return pass("public IP " + ip + ", only web ports open to the internet")
 }
 
-// exposesAdminPort reads a port label of the EC2 collector ("all",
-// "tcp/22", "tcp/0-65535", "udp/53", "icmp").
-func exposesAdminPort(label string) bool {
-	if label == "all" {
-		return true
+func instanceVolumesEncrypted(r inventory.Record, ix *Index) Result {
+	a := r.Attributes
+	if terminated(a) {
+		return notApplicable("instance is terminated")
 	}
-	proto, rng, ok := strings.Cut(label, "/")
-	if !ok || (proto != "tcp" && proto != "udp") {
-		return false
+	vols, ok := stringList(a, "volume_ids")
+	switch {
+	case !ok:
+		return unknown("volume_ids was not collected")
+	case len(vols) == 0:
+		return notApplicable("no EBS volumes attached")
 	}
-	var from, to int
-	if n, _ := fmt.Sscanf(rng, "%d-%d", &from, &to); n != 2 {
-		if _, err := fmt.Sscanf(rng, "%d", &from); err != nil {
-			return false
+	var plain []string
+	for _, id := range vols {
+		v, ok := ix.Get(r.AccountID, r.Region, inventory.EBSVolume, id)
+		if !ok {
+			return unknown("attached volume " + id + " is not in the inventory")
 		}
-		to = from
+		enc, ok := boolAttr(v.Attributes, "encrypted")
+		if !ok {
+			return unknown("encryption of attached volume " + id + " was not collected")
+		}
+		if !enc {
+			plain = append(plain, id)
+		}
 	}
-	return slices.ContainsFunc(adminPorts, func(p int) bool { return p >= from && p <= to })
-}
-
-func defaultGroupEmpty(a map[string]any) Result {
-	isDefault, ok := boolAttr(a, "is_default")
-	if !ok {
-		return unknown("is_default was not collected")
+	if len(plain) > 0 {
+		return fail(plural(len(plain), "unencrypted volume", "unencrypted volumes") + " attached: " + strings.Join(plain, ", "))
 	}
-	if !isDefault {
-		return pass("not a default security group")
-	}
-	ingress, okIn := listAttr(a, "ingress_rules")
-	egress, okOut := numberAttr(a, "egress_rule_count")
-	if !okIn || !okOut {
-		return unknown("rules were not collected")
-	}
-	if len(ingress) > 0 || egress > 0 {
-		return fail(fmt.Sprintf("default group has %d inbound and %d outbound rules", len(ingress), int(egress)))
-	}
-	return pass("default group has no rules")
+	return pass("all " + plural(len(vols), "attached volume is", "attached volumes are") + " encrypted")
 }

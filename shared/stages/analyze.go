@@ -198,14 +198,51 @@ func firstN[T any](s []T, n int) []T {
 func cents(v float64) float64 { return math.Round(v*100) / 100 }
 
 // SecurityResult is the security stage's output: the seed's shape
-// (unencrypted_resources, public_resources, compliance_score), counts, and
-// the most severe findings (the full list goes to the report).
+// (unencrypted_resources, public_resources, compliance_score), counts,
+// scores, the most severe findings (the full list goes to the report) and
+// what changed since the previous check: new, resolved, and the new high
+// and critical findings to alert on.
 type SecurityResult struct {
 	RunID string `json:"run_id,omitempty"`
 	security.Report
 	// FindingsOmitted counts findings left out of the list (see
 	// maxListedInState); the counts above cover every finding.
 	FindingsOmitted int `json:"findings_omitted,omitempty"`
+	// AccountsOmitted and DepartmentsOmitted count the best-scoring
+	// accounts and departments left out of by_account and by_department.
+	AccountsOmitted    int `json:"accounts_omitted,omitempty"`
+	DepartmentsOmitted int `json:"departments_omitted,omitempty"`
+
+	// NewFindings were first seen in this check (or seen again after
+	// being resolved); ResolvedFindings were open and no longer fail.
+	NewFindings      int `json:"new_findings"`
+	ResolvedFindings int `json:"resolved_findings"`
+	// OpenFindings and PreviousOpen count open findings after and before
+	// this check (failing, or open and now undecidable).
+	OpenFindings int `json:"open_findings"`
+	PreviousOpen int `json:"previous_open_findings"`
+	// NewHigh counts the high and critical findings never alerted on
+	// before; NewHighFindings lists them (at most maxNewHighListed).
+	NewHigh         int             `json:"new_high_severity"`
+	NewHighFindings []SecurityBrief `json:"new_high_severity_findings,omitempty"`
+	NewHighOmitted  int             `json:"new_high_severity_omitted,omitempty"`
+	Resolved        []SecurityBrief `json:"resolved,omitempty"`
+	ResolvedOmitted int             `json:"resolved_omitted,omitempty"`
+	// Document is the store document of the finding history.
+	Document string `json:"document,omitempty"`
+}
+
+// SecurityBrief names one finding in the state and in alerts.
+type SecurityBrief struct {
+	FindingID    string            `json:"finding_id"`
+	CheckID      string            `json:"check_id"`
+	Severity     security.Severity `json:"severity"`
+	ResourceType string            `json:"resource_type,omitempty"`
+	ResourceID   string            `json:"resource_id"`
+	AccountID    string            `json:"account_id"`
+	AccountName  string            `json:"account_name,omitempty"`
+	Region       string            `json:"region"`
+	Evidence     string            `json:"evidence,omitempty"`
 }
 
 // maxListedInState bounds the lists a stage returns (findings, expensive
@@ -215,25 +252,92 @@ type SecurityResult struct {
 // lists every finding.
 const maxListedInState = 50
 
+// maxNewHighListed bounds the new high-severity findings carried to
+// Notify (whose alert names the first few and counts the rest).
+const maxNewHighListed = 20
+
+// securityOptions are the evaluation options of the Security stage (and of
+// the report's re-evaluation, so both judge alike).
+func (d *Deps) securityOptions() security.Options {
+	o := security.Options{Now: time.Now().UTC()}
+	if d.Env != nil && d.Env.Now != nil {
+		o.Now = d.Env.Now().UTC()
+	}
+	// RequireKMS comes from the accounts configuration once it has the
+	// key: o.RequireKMS = d.Env.Config.<security>.RequireKMS.
+	return o
+}
+
+// securityCheck evaluates the live inventory, records the findings' history
+// in the store (new, still open, resolved; see security.History) and
+// returns the compact result Report and Notify read. Only findings never
+// alerted on before count as new high severity, so a finding is alerted on
+// once while it stays open, and again if it is resolved and comes back.
 func securityCheck(ctx context.Context, d *Deps, in json.RawMessage) (any, error) {
 	req, recs, err := liveInventory(ctx, d, "security", in)
 	if err != nil {
 		return nil, err
 	}
-	rep := security.Evaluate(recs)
+	opts := d.securityOptions()
+	rep := security.EvaluateWith(recs, opts)
+	h, err := security.LoadHistory(ctx, d.Env.Store, rep.Accounts())
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	for _, w := range h.Warnings {
+		d.logger().WarnContext(ctx, "security history document ignored", "warning", w)
+	}
+	ch := h.Apply(rep, opts.Now, req.RunID)
+	if err := h.Save(ctx, d.Env.Store, opts.Now); err != nil {
+		return nil, storeErr(err)
+	}
+	high := rep.BySeverity[security.High] + rep.BySeverity[security.Critical]
 	d.emit(ctx, nil,
 		emf.Metric{Name: "ComplianceScore", Value: rep.ComplianceScore, Unit: emf.None},
 		emf.Metric{Name: "SecurityFindings", Value: float64(rep.Failed), Unit: emf.Count},
-		emf.Metric{Name: "HighSeverityFindings", Value: float64(rep.BySeverity[security.High] + rep.BySeverity[security.Critical]), Unit: emf.Count},
+		emf.Metric{Name: "HighSeverityFindings", Value: float64(high), Unit: emf.Count},
+		emf.Metric{Name: "NewHighSeverityFindings", Value: float64(len(ch.NewHigh)), Unit: emf.Count},
 		emf.Metric{Name: "UnencryptedResources", Value: float64(rep.UnencryptedResources), Unit: emf.Count},
 		emf.Metric{Name: "PublicResources", Value: float64(rep.PublicResources), Unit: emf.Count},
 	)
-	res := SecurityResult{RunID: req.RunID, Report: rep}
+	return securityResult(req.RunID, rep, ch), nil
+}
+
+// securityResult cuts the report and the changes to what a state holds.
+func securityResult(runID string, rep security.Report, ch security.Changes) SecurityResult {
+	res := SecurityResult{RunID: runID, Report: rep, Document: security.HistoryDocument,
+		NewFindings: len(ch.New), ResolvedFindings: len(ch.Resolved), OpenFindings: ch.Open, PreviousOpen: ch.PreviousOpen,
+		NewHigh: len(ch.NewHigh)}
 	if n := len(res.Findings); n > maxListedInState {
 		res.FindingsOmitted = n - maxListedInState
 		res.Findings = res.Findings[:maxListedInState:maxListedInState]
 	}
-	return res, nil
+	if n := len(res.ByAccount); n > maxListedInState {
+		res.AccountsOmitted = n - maxListedInState
+		res.ByAccount = res.ByAccount[:maxListedInState:maxListedInState]
+	}
+	if n := len(res.ByDepartment); n > maxListedInState {
+		res.DepartmentsOmitted = n - maxListedInState
+		res.ByDepartment = res.ByDepartment[:maxListedInState:maxListedInState]
+	}
+	for i, f := range ch.NewHigh {
+		if i == maxNewHighListed {
+			res.NewHighOmitted = len(ch.NewHigh) - i
+			break
+		}
+		res.NewHighFindings = append(res.NewHighFindings, SecurityBrief{FindingID: f.ID, CheckID: f.CheckID, Severity: f.Severity,
+			ResourceType: f.ResourceType, ResourceID: f.ResourceID, AccountID: f.AccountID, AccountName: f.AccountName,
+			Region: f.Region, Evidence: f.Evidence})
+	}
+	for i, r := range ch.Resolved {
+		if i == maxNewHighListed {
+			res.ResolvedOmitted = len(ch.Resolved) - i
+			break
+		}
+		res.Resolved = append(res.Resolved, SecurityBrief{FindingID: r.ID, CheckID: r.CheckID, Severity: r.Severity,
+			ResourceType: r.ResourceType, ResourceID: r.ResourceID, AccountID: r.AccountID, Region: r.Region, Evidence: r.Evidence})
+	}
+	return res
 }
 
 // CleanupResult says what the monthly cleanup removed.

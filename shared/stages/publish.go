@@ -124,8 +124,8 @@ func reportStage(ctx context.Context, d *Deps, in json.RawMessage) (any, error) 
 		// the report lists all, from the same pure checks over the same
 		// inventory.
 		full := *st.Security
-		full.Report = security.Evaluate(recs)
-		full.FindingsOmitted = 0
+		full.Report = security.EvaluateWith(recs, d.securityOptions())
+		full.FindingsOmitted, full.AccountsOmitted, full.DepartmentsOmitted = 0, 0, 0
 		ri.Security = &full
 	}
 	keys, err := report.Write(ctx, d.Reports, ri)
@@ -224,9 +224,20 @@ func (c *CostResult) forNotify() *notify.CostResult {
 }
 
 func (s *SecurityResult) forNotify() *notify.SecurityResult {
-	return &notify.SecurityResult{
+	out := &notify.SecurityResult{
 		RunID: s.RunID, Findings: s.Failed, ComplianceScore: s.ComplianceScore,
 		HighSeverity: s.BySeverity[security.High] + s.BySeverity[security.Critical],
 		Unencrypted:  s.UnencryptedResources, Public: s.PublicResources,
+		// Only findings never alerted on before: the stage's history
+		// marks them alerted, so the next check does not repeat them.
+		NewHigh:     s.NewHigh,
+		NewFindings: s.NewFindings, PreviousOpen: s.PreviousOpen,
 	}
+	for _, f := range s.NewHighFindings {
+		out.NewHighFindings = append(out.NewHighFindings, notify.Finding{
+			Check: f.CheckID, Severity: string(f.Severity), ResourceType: f.ResourceType, ResourceID: f.ResourceID,
+			AccountID: f.AccountID, AccountName: f.AccountName, Region: f.Region, Detail: f.Evidence,
+		})
+	}
+	return out
 }

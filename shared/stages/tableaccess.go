@@ -13,8 +13,9 @@ var TableActions = map[string][]string{
 	"aggregate":     {"dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"},
 	// Cost stores its analysis as a document; Cost and Report price
 	// rightsizing targets through the price cache (GetItem/PutItem).
-	"cost":     {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem"},
-	"security": {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan"},
+	"cost": {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem"},
+	// Security keeps each account's finding history as documents.
+	"security": {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem"},
 	"report":   {"dynamodb:DescribeTable", "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetItem", "dynamodb:PutItem"},
 	"cleanup":  {"dynamodb:DescribeTable", "dynamodb:Scan", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"},
 }
