@@ -70,7 +70,7 @@ var (
 		{"222222222222", "marketing", "Marketing", "AWSInventoryRole"},
 		{"333333333333", "finance", "Finance", "InventoryReader"},
 	}
-	wantTypes   = []string{"ec2_instance", "ebs_volume", "elastic_ip", "security_group", "s3_bucket"}
+	wantTypes   = []string{"ec2_instance", "ebs_volume", "elastic_ip", "security_group", "s3_bucket", "ebs_snapshot", "ebs_default_encryption", "s3_account_public_access_block"}
 	wantRegions = []string{"us-east-1", "eu-west-1"}
 )
 
