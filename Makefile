@@ -42,12 +42,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # Collect a synthetic organization of a few dozen accounts (one account denies
 # the member role, one is suspended, one region is not opted in: the demo
-# shows how those are reported), then summarise it and show what it costs. Exit status 3 from
+# shows how those are reported), then summarise it, show what it costs and
+# its critical security findings. Exit status 3 from
 # collect means "some items failed, see the replay hint", which is the point.
 demo: $(BIN)
 	$(BIN) collect --demo --db $(DB) --no-progress; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 3 ]
 	$(BIN) summary --db $(DB)
 	$(BIN) cost --db $(DB) --top 5
+	$(BIN) security --db $(DB) --severity critical --limit 3
 
 vet:
 	$(GO) vet $(GO_PKGS) ./infra/...

@@ -39,6 +39,7 @@ type Config struct {
 	CollectionSettings CollectionSettings `json:"collection_settings"`
 	CostThresholds     CostThresholds     `json:"cost_thresholds"`
 	Notifications      Notifications      `json:"notifications"`
+	Security           Security           `json:"security"`
 	// Organization is nil when the file has no organization block.
 	Organization *Organization `json:"organization,omitempty"`
 }
@@ -94,6 +95,13 @@ type CostThresholds struct {
 	LowCPUPercent float64 `json:"low_cpu_percent"`
 	// RightsizeMaxCPUPercent is the peak CPU below which a resource is oversized.
 	RightsizeMaxCPUPercent float64 `json:"rightsize_max_cpu_percent"`
+}
+
+// Security tunes the security checks.
+type Security struct {
+	// RequireKMSEncryption makes S3 buckets with only SSE-S3 default
+	// encryption fail the s3-bucket-kms-encryption check.
+	RequireKMSEncryption bool `json:"require_kms_encryption"`
 }
 
 // Notifications say where alerts go. Empty strings mean "not configured".

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -186,7 +187,7 @@ func TestInvalidConfigsAreRejectedWithFileKeyAndExpectation(t *testing.T) {
 		{"not an object", `["engineering"]`, "", "expected a JSON object, got an array"},
 
 		// Unknown and duplicate keys, at every level.
-		{"unknown top-level key", `{"account": {}}`, "account", `unknown key, did you mean "accounts"? (expected one of: accounts, resource_types, regions, excluded_regions, collection_settings, cost_thresholds, notifications, organization)`},
+		{"unknown top-level key", `{"account": {}}`, "account", `unknown key, did you mean "accounts"? (expected one of: accounts, resource_types, regions, excluded_regions, collection_settings, cost_thresholds, notifications, security, organization)`},
 		{"unknown setting", withAccount(`"collection_settings": {"parallel_regionz": 4}`), "collection_settings.parallel_regionz", `unknown key, did you mean "parallel_regions"? (expected one of: parallel_regions, timeout_seconds, retry_attempts, batch_size, concurrency, memory_mb)`},
 		{"unknown account key", `{"accounts": {"engineering": {"account_id": "123456789012", "region": "us-east-1"}}}`, "accounts.engineering.region", "unknown key (expected one of: account_id, role_name, enabled, tags)"},
 		{"unknown threshold", withAccount(`"cost_thresholds": {"idle_days": 3}`), "cost_thresholds.idle_days", "unknown key (expected one of: expensive_resource_monthly, idle_resource_days"},
@@ -504,5 +505,18 @@ func TestValidateChecksConfigsBuiltInCode(t *testing.T) {
 func TestRunFailuresAreEmailedUnlessTurnedOff(t *testing.T) {
 	if !Default().Notifications.EmailOnFailure {
 		t.Fatal("a config without notifications.email_on_failure must e-mail failed runs")
+	}
+}
+
+func TestSecurityBlockRequiresKMS(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "accounts.json")
+	os.WriteFile(path, []byte(`{"accounts": {"a": {"account_id": "123456789012"}}, "security": {"require_kms_encryption": true}}`), 0o644)
+	c, err := Load(path)
+	if err != nil || !c.Security.RequireKMSEncryption {
+		t.Fatalf("security.require_kms_encryption: %+v, %v", c.Security, err)
+	}
+	os.WriteFile(path, []byte(`{"accounts": {"a": {"account_id": "123456789012"}}, "security": {"require_kms": true}}`), 0o644)
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "security.require_kms") {
+		t.Fatalf("unknown key in security: err = %v, want it named", err)
 	}
 }

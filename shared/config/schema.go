@@ -23,6 +23,13 @@ func (d *decoder) config(data []byte, c *Config) {
 		{"collection_settings", func(p string, v json.RawMessage) { d.collectionSettings(p, v, &c.CollectionSettings) }},
 		{"cost_thresholds", func(p string, v json.RawMessage) { d.costThresholds(p, v, &c.CostThresholds) }},
 		{"notifications", func(p string, v json.RawMessage) { d.notifications(p, v, &c.Notifications) }},
+		{"security", func(p string, v json.RawMessage) {
+			d.object(p, v, "an object", []field{
+				{"require_kms_encryption", func(p string, v json.RawMessage) {
+					c.Security.RequireKMSEncryption, _ = d.boolean(p, v)
+				}},
+			})
+		}},
 		{"organization", func(p string, v json.RawMessage) {
 			// Kept even when malformed, so a config relying on discovery
 			// is not also told it has no accounts.

@@ -263,8 +263,9 @@ func (d *Deps) securityOptions() security.Options {
 	if d.Env != nil && d.Env.Now != nil {
 		o.Now = d.Env.Now().UTC()
 	}
-	// RequireKMS comes from the accounts configuration once it has the
-	// key: o.RequireKMS = d.Env.Config.<security>.RequireKMS.
+	if d.Env != nil && d.Env.Config != nil {
+		o.RequireKMS = d.Env.Config.Security.RequireKMSEncryption
+	}
 	return o
 }
 
