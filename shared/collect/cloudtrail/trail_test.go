@@ -23,12 +23,6 @@ func testSpec() fakeorg.Spec {
 	return sp
 }
 
-// accounts are the reachable members and the management account, which
-// discovery lists too.
-func accounts(o *fakeorg.Org) []*fakeorg.Account {
-	return append([]*fakeorg.Account{o.Management}, o.Reachable()...)
-}
-
 func homeTarget(o *fakeorg.Org, a *fakeorg.Account) collect.Target {
 	return collecttest.Target(o, a, a.Regions[0].Name)
 }
@@ -95,7 +89,7 @@ func TestTrailsMatchGroundTruthInEveryAccount(t *testing.T) {
 	o := fakeorg.New(testSpec())
 	seen := map[string]bool{}
 	n := 0
-	for _, a := range accounts(o) {
+	for _, a := range collecttest.Accounts(o) {
 		got := collecttest.Collect(t, Trails(), homeTarget(o, a))
 		collecttest.AssertRecords(t, got, o.ExpectedSecurity(a.ID, "", trailType))
 		n += len(got)

@@ -212,3 +212,9 @@ func AssertActions(t testing.TB, called, declared []string) {
 		}
 	}
 }
+
+// Accounts are the accounts a collection enters: the reachable members and
+// the management account, which discovery lists too.
+func Accounts(o *fakeorg.Org) []*fakeorg.Account {
+	return append([]*fakeorg.Account{o.Management}, o.Reachable()...)
+}

@@ -20,16 +20,10 @@ func testSpec() fakeorg.Spec {
 	return sp
 }
 
-// accounts are the reachable members and the management account, which
-// discovery lists too.
-func accounts(o *fakeorg.Org) []*fakeorg.Account {
-	return append([]*fakeorg.Account{o.Management}, o.Reachable()...)
-}
-
 func TestDetectorsMatchGroundTruthInEveryRegion(t *testing.T) {
 	o := fakeorg.New(testSpec())
 	seen := map[string]bool{}
-	for _, a := range accounts(o) {
+	for _, a := range collecttest.Accounts(o) {
 		for _, region := range a.EnabledRegions() {
 			got := collecttest.Collect(t, Detectors(), collecttest.Target(o, a, region))
 			collecttest.AssertRecords(t, got, o.ExpectedSecurity(a.ID, region, detectorType))

@@ -23,12 +23,6 @@ func testSpec() fakeorg.Spec {
 	return sp
 }
 
-// accounts are the accounts a collection enters: the reachable members and
-// the management account (discovery lists it too).
-func accounts(o *fakeorg.Org) []*fakeorg.Account {
-	return append([]*fakeorg.Account{o.Management}, o.Reachable()...)
-}
-
 // homeTarget is the account's home region, where the pipeline runs global
 // collectors.
 func homeTarget(o *fakeorg.Org, a *fakeorg.Account) collect.Target {
@@ -40,7 +34,7 @@ var denied = &smithy.GenericAPIError{Code: "AccessDenied", Message: "User is not
 func TestAccountMatchesGroundTruthInEveryAccount(t *testing.T) {
 	o := fakeorg.New(testSpec())
 	seen := map[string]bool{}
-	for _, a := range accounts(o) {
+	for _, a := range collecttest.Accounts(o) {
 		got := collecttest.Collect(t, Account(), homeTarget(o, a))
 		collecttest.AssertRecords(t, got, o.ExpectedSecurity(a.ID, "", accountType))
 		at := got[0].Attributes

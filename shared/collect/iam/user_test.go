@@ -45,7 +45,7 @@ func TestUsersMatchGroundTruthInEveryAccount(t *testing.T) {
 	o := fakeorg.New(testSpec())
 	now := o.Spec.Now
 	seen := map[string]bool{}
-	for _, a := range accounts(o) {
+	for _, a := range collecttest.Accounts(o) {
 		tg := homeTarget(o, a)
 		got := collectWith(t, tg, awsiam.NewFromConfig(tg.AWS), fast)
 		collecttest.AssertRecords(t, got, o.ExpectedSecurity(a.ID, "", userType))
