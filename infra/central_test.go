@@ -616,7 +616,7 @@ func TestDashboardHasTheWidgetsAndMetrics(t *testing.T) {
 	}
 	for _, m := range []string{"RunSucceeded", "RunFailed", "PartialRun", "FailedItems", "ItemsTotal", "ResourcesCollected",
 		"ResourcesMarkedDeleted", "RunDurationSeconds", "APICalls", "ThrottledCalls", "ItemDurationMs", "ItemFailed", "ItemThrottledCalls",
-		"EstimatedMonthlyCost", "PotentialMonthlySavings", "PricedResources", "UnpricedResources", "ComplianceScore", "SecurityFindings", "HighSeverityFindings",
+		"EstimatedMonthlyCost", "PotentialMonthlySavings", "PricedResources", "UnpricedResources", "ComplianceScore", "SecurityFindings", "HighSeverityFindings", "NewHighSeverityFindings",
 		"UnencryptedResources", "PublicResources", "AlertsSent",
 		`MetricName=\"Resources\"`, "Errors", "Throttles", "Duration", "ExecutionsFailed", "ExecutionsSucceeded", "ExecutionTime",
 		"LambdaFunctionsSucceeded", "ThrottledRequests", "WriteThrottleEvents", "ConsumedWriteCapacityUnits", "ConsumedReadCapacityUnits",

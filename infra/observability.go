@@ -288,6 +288,7 @@ func NewObservability(scope constructs.Construct, p *ObservabilityProps) *Observ
 		inv("PricedResources", "Maximum", "priced", sixHours), inv("UnpricedResources", "Maximum", "unpriced", sixHours)))
 	findingsProps := graph("Security findings", 8,
 		inv("SecurityFindings", "Maximum", "findings", sixHours), inv("HighSeverityFindings", "Maximum", "high severity", sixHours),
+		inv("NewHighSeverityFindings", "Maximum", "new high severity", sixHours),
 		inv("UnencryptedResources", "Maximum", "unencrypted", sixHours), inv("PublicResources", "Maximum", "public", sixHours))
 	findingsProps.LeftAnnotations = annotation(s.SecurityFindingsThreshold, "threshold")
 	findingsGraph := awscloudwatch.NewGraphWidget(findingsProps)
