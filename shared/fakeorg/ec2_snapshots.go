@@ -279,21 +279,6 @@ func (o *Org) expectedEC2Security(a *Account, r *Region) []inventory.Record {
 	return out
 }
 
-// ExpectedEC2Security is the ground truth of the ebs_snapshot and
-// ebs_default_encryption collectors in one account region, for their tests
-// until Expected includes these types.
-func (o *Org) ExpectedEC2Security(accountID, region string) []inventory.Record {
-	a, ok := o.Account(accountID)
-	if !ok || a.Status != StatusActive {
-		return nil
-	}
-	r, ok := a.Region(region)
-	if !ok || !r.Enabled() {
-		return nil
-	}
-	return o.expectedEC2Security(a, r)
-}
-
 func ec2SnapshotAttrs(s *EC2Snapshot) map[string]any {
 	m := map[string]any{
 		"state": s.State, "size_gb": s.SizeGB, "encrypted": s.Encrypted,

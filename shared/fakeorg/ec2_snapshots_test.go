@@ -341,7 +341,7 @@ func TestEBSSecurityTruthFollowsTheModel(t *testing.T) {
 	o := New(testSpec())
 	for _, a := range ec2Healthy(o) {
 		for _, r := range a.Regions {
-			recs := o.ExpectedEC2Security(a.ID, r.Name)
+			recs := o.testExpectedEC2Security(a.ID, r.Name)
 			if !r.Enabled() {
 				if recs != nil {
 					t.Errorf("%s/%s is not enabled but has records", a.ID, r.Name)

@@ -550,28 +550,3 @@ func (o *Org) expectedIAM(a *Account) []inventory.Record {
 	}
 	return out
 }
-
-// ExpectedSecurity is the ground truth of the account-level security types
-// (iam_account, iam_user, cloudtrail_trail, guardduty_detector) for one
-// account (member or management), region ("" for any) and type ("" for
-// all), until Expected includes them. Collector tests use it.
-func (o *Org) ExpectedSecurity(accountID, region, resourceType string) []inventory.Record {
-	a, ok := o.Account(accountID)
-	if !ok {
-		return nil
-	}
-	all := append(o.expectedIAM(a), o.expectedCloudTrail(a)...)
-	for _, r := range a.Regions {
-		if r.Enabled() {
-			all = append(all, o.expectedGuardDuty(a, r)...)
-		}
-	}
-	var out []inventory.Record
-	for _, r := range all {
-		if (region == "" || r.Region == region) && (resourceType == "" || r.ResourceType == resourceType) {
-			out = append(out, r)
-		}
-	}
-	inventory.SortRecords(out)
-	return out
-}

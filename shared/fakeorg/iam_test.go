@@ -179,11 +179,11 @@ func TestSecurityGenerationIsPerAccount(t *testing.T) {
 		if _, ok := b.Account(x.ID); !ok {
 			continue
 		}
-		if !reflect.DeepEqual(a.ExpectedSecurity(x.ID, "", ""), b.ExpectedSecurity(x.ID, "", "")) {
+		if !reflect.DeepEqual(a.testExpectedSecurity(x.ID, "", ""), b.testExpectedSecurity(x.ID, "", "")) {
 			t.Fatalf("account %s differs between a %d- and a %d-account organization", x.ID, small.Accounts, big.Accounts)
 		}
 	}
-	if !reflect.DeepEqual(a.ExpectedSecurity(a.Management.ID, "", ""), New(small).ExpectedSecurity(a.Management.ID, "", "")) {
+	if !reflect.DeepEqual(a.testExpectedSecurity(a.Management.ID, "", ""), New(small).testExpectedSecurity(a.Management.ID, "", "")) {
 		t.Fatal("the same spec generates different security settings")
 	}
 }

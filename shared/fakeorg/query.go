@@ -32,11 +32,16 @@ func (a *Account) EnabledRegions() []string {
 // resource type; region "" matches any region (S3 buckets of an account
 // live in several).
 func (o *Org) ExpectedFor(accountID, region, resourceType string) []inventory.Record {
+	a, ok := o.Account(accountID)
+	if !ok {
+		return nil
+	}
 	var out []inventory.Record
-	for _, r := range o.Expected() {
-		if r.AccountID == accountID && (region == "" || r.Region == region) && r.ResourceType == resourceType {
+	for _, r := range o.expectedAccount(a) {
+		if (region == "" || r.Region == region) && r.ResourceType == resourceType {
 			out = append(out, r)
 		}
 	}
+	inventory.SortRecords(out)
 	return out
 }

@@ -331,19 +331,3 @@ func (o *Org) expectedRDSSnapshots(a *Account, r *Region) []inventory.Record {
 	}
 	return out
 }
-
-// ExpectedRDSSnapshots is expectedRDSSnapshots for one account and region,
-// sorted as Expected is: the rds_snapshot collector's tests compare with it.
-func (o *Org) ExpectedRDSSnapshots(accountID, region string) []inventory.Record {
-	a, ok := o.Account(accountID)
-	if !ok {
-		return nil
-	}
-	r, ok := a.Region(region)
-	if !ok || !r.Enabled() {
-		return nil
-	}
-	out := o.expectedRDSSnapshots(a, r)
-	inventory.SortRecords(out)
-	return out
-}

@@ -186,11 +186,11 @@ func TestRDSSnapshotSharingIsWhatRDSAllows(t *testing.T) {
 func TestSnapshotsAndAccountSettingsAreDeterministic(t *testing.T) {
 	a, b := New(testSpec()), New(testSpec())
 	for _, acct := range a.Accounts {
-		if !reflect.DeepEqual(a.ExpectedS3Account(acct.ID), b.ExpectedS3Account(acct.ID)) {
+		if !reflect.DeepEqual(a.testExpectedS3Account(acct.ID), b.testExpectedS3Account(acct.ID)) {
 			t.Fatalf("account %s: S3 account settings differ", acct.ID)
 		}
 		for _, r := range acct.EnabledRegions() {
-			if !reflect.DeepEqual(a.ExpectedRDSSnapshots(acct.ID, r), b.ExpectedRDSSnapshots(acct.ID, r)) {
+			if !reflect.DeepEqual(a.testExpectedRDSSnapshots(acct.ID, r), b.testExpectedRDSSnapshots(acct.ID, r)) {
 				t.Fatalf("account %s region %s: snapshots differ", acct.ID, r)
 			}
 		}

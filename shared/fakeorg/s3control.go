@@ -73,13 +73,3 @@ func (o *Org) expectedS3Account(a *Account) []inventory.Record {
 	}
 	return []inventory.Record{truthRecord(a, inventory.GlobalRegion, "s3_account_public_access_block", a.ID, "", nil, attrs)}
 }
-
-// ExpectedS3Account is expectedS3Account by account ID (nil for an unknown
-// one): the collector's tests compare with it.
-func (o *Org) ExpectedS3Account(accountID string) []inventory.Record {
-	a, ok := o.Account(accountID)
-	if !ok {
-		return nil
-	}
-	return o.expectedS3Account(a)
-}

@@ -15,26 +15,33 @@ func (o *Org) Expected() []inventory.Record {
 	// The management account is in the organization too: discovery lists
 	// it, and it has account and region settings (no workloads) to collect.
 	for _, a := range append([]*Account{o.Management}, o.Accounts...) {
-		if a.Status != StatusActive {
-			continue
-		}
-		for _, r := range a.Regions {
-			if !r.Enabled() {
-				continue
-			}
-			out = append(out, o.expectedEC2(a, r)...)
-			out = append(out, o.expectedRDS(a, r)...)
-			out = append(out, o.expectedLambda(a, r)...)
-			out = append(out, o.expectedEC2Security(a, r)...)
-			out = append(out, o.expectedRDSSnapshots(a, r)...)
-			out = append(out, o.expectedGuardDuty(a, r)...)
-		}
-		out = append(out, o.expectedS3(a)...)
-		out = append(out, o.expectedS3Account(a)...)
-		out = append(out, o.expectedIAM(a)...)
-		out = append(out, o.expectedCloudTrail(a)...)
+		out = append(out, o.expectedAccount(a)...)
 	}
 	inventory.SortRecords(out)
+	return out
+}
+
+// expectedAccount is the ground truth of one account (none unless ACTIVE).
+func (o *Org) expectedAccount(a *Account) []inventory.Record {
+	if a.Status != StatusActive {
+		return nil
+	}
+	var out []inventory.Record
+	for _, r := range a.Regions {
+		if !r.Enabled() {
+			continue
+		}
+		out = append(out, o.expectedEC2(a, r)...)
+		out = append(out, o.expectedRDS(a, r)...)
+		out = append(out, o.expectedLambda(a, r)...)
+		out = append(out, o.expectedEC2Security(a, r)...)
+		out = append(out, o.expectedRDSSnapshots(a, r)...)
+		out = append(out, o.expectedGuardDuty(a, r)...)
+	}
+	out = append(out, o.expectedS3(a)...)
+	out = append(out, o.expectedS3Account(a)...)
+	out = append(out, o.expectedIAM(a)...)
+	out = append(out, o.expectedCloudTrail(a)...)
 	return out
 }
 

@@ -91,7 +91,7 @@ func TestTrailsMatchGroundTruthInEveryAccount(t *testing.T) {
 	n := 0
 	for _, a := range collecttest.Accounts(o) {
 		got := collecttest.Collect(t, Trails(), homeTarget(o, a))
-		collecttest.AssertRecords(t, got, o.ExpectedSecurity(a.ID, "", trailType))
+		collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, "", trailType))
 		n += len(got)
 		seen["account without trails"] = seen["account without trails"] || len(got) == 0
 		seen["two trails"] = seen["two trails"] || len(got) == 2
@@ -131,7 +131,7 @@ func TestTrailsAreDescribedInTheirHomeRegions(t *testing.T) {
 		tg := homeTarget(o, a)
 		c := newClients(tg)
 		got := collecttest.Emitted(t, func(emit collect.Emit) error { return collectTrails(context.Background(), tg, c.list(), c.in, emit) })
-		collecttest.AssertRecords(t, got, o.ExpectedSecurity(a.ID, "", trailType))
+		collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, "", trailType))
 		if c.describe["ListTrails"] < 2 {
 			t.Errorf("ListTrails pages = %d, want one per trail", c.describe["ListTrails"])
 		}
@@ -158,7 +158,7 @@ func TestTrailStatusDeniedIsUnreadable(t *testing.T) {
 		c := newClients(tg)
 		c.deny["GetTrailStatus"] = true
 		got := collecttest.Emitted(t, func(emit collect.Emit) error { return collectTrails(context.Background(), tg, c.list(), c.in, emit) })
-		want := o.ExpectedSecurity(a.ID, "", trailType)
+		want := o.ExpectedFor(a.ID, "", trailType)
 		for _, r := range want {
 			delete(r.Attributes, "logging")
 			r.Attributes["unreadable"] = []string{"GetTrailStatus"}

@@ -19,13 +19,7 @@ import (
 // securityTruth is the ground truth of one of this package's security
 // types in the target's account region.
 func securityTruth(o *fakeorg.Org, tgt collect.Target, typ string) []inventory.Record {
-	var out []inventory.Record
-	for _, r := range o.ExpectedEC2Security(tgt.AccountID, tgt.Region) {
-		if r.ResourceType == typ {
-			out = append(out, r)
-		}
-	}
-	return out
+	return o.ExpectedFor(tgt.AccountID, tgt.Region, typ)
 }
 
 // securitySpec is testSpec with enough accounts for every case of the

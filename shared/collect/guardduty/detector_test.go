@@ -26,7 +26,7 @@ func TestDetectorsMatchGroundTruthInEveryRegion(t *testing.T) {
 	for _, a := range collecttest.Accounts(o) {
 		for _, region := range a.EnabledRegions() {
 			got := collecttest.Collect(t, Detectors(), collecttest.Target(o, a, region))
-			collecttest.AssertRecords(t, got, o.ExpectedSecurity(a.ID, region, detectorType))
+			collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, region, detectorType))
 			if len(got) != 1 {
 				t.Fatalf("%s %s: %d records, want 1", a.ID, region, len(got))
 			}
@@ -87,7 +87,7 @@ func TestDetectorDeniedIsUnreadable(t *testing.T) {
 	got := collecttest.Emitted(t, func(emit collect.Emit) error {
 		return collectDetectors(context.Background(), tg, fixed{DetectorAPI: awsgd.NewFromConfig(tg.AWS), getErr: apiErr("AccessDeniedException")}, emit)
 	})
-	want := o.ExpectedSecurity(a.ID, region, detectorType)
+	want := o.ExpectedFor(a.ID, region, detectorType)
 	want[0].Attributes = map[string]any{"unreadable": []string{"GetDetector"}, "tags": map[string]string{}}
 	want[0].Department = a.Name
 	collecttest.AssertRecords(t, got, want)

@@ -36,7 +36,7 @@ func TestAccountMatchesGroundTruthInEveryAccount(t *testing.T) {
 	seen := map[string]bool{}
 	for _, a := range collecttest.Accounts(o) {
 		got := collecttest.Collect(t, Account(), homeTarget(o, a))
-		collecttest.AssertRecords(t, got, o.ExpectedSecurity(a.ID, "", accountType))
+		collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, "", accountType))
 		at := got[0].Attributes
 		seen["root without MFA"] = seen["root without MFA"] || at["root_mfa_enabled"] == false
 		seen["root access keys"] = seen["root access keys"] || at["root_access_keys"] == true
@@ -65,7 +65,7 @@ func TestAccountReadsTheStatusOfAShadowTrailByARN(t *testing.T) {
 		for _, tr := range a.Trails {
 			if tr.MultiRegion && tr.HomeRegion != a.Regions[0].Name {
 				got := collecttest.Collect(t, Account(), homeTarget(o, a))
-				collecttest.AssertRecords(t, got, o.ExpectedSecurity(a.ID, "", accountType))
+				collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, "", accountType))
 				if got[0].Attributes["unreadable"] != nil {
 					t.Fatalf("unreadable = %v", got[0].Attributes["unreadable"])
 				}
@@ -145,7 +145,7 @@ func TestAccountRecordsDeniedReadsAsUnreadable(t *testing.T) {
 		{"GetAccountPasswordPolicy", "GetTrailStatus"}} {
 		t.Run(strings.Join(tc, "+"), func(t *testing.T) {
 			deny := map[string]bool{}
-			want := o.ExpectedSecurity(a.ID, "", accountType)
+			want := o.ExpectedFor(a.ID, "", accountType)
 			for _, op := range tc {
 				deny[op] = true
 				for _, k := range drop[op] {

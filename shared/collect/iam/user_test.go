@@ -48,7 +48,7 @@ func TestUsersMatchGroundTruthInEveryAccount(t *testing.T) {
 	for _, a := range collecttest.Accounts(o) {
 		tg := homeTarget(o, a)
 		got := collectWith(t, tg, awsiam.NewFromConfig(tg.AWS), fast)
-		collecttest.AssertRecords(t, got, o.ExpectedSecurity(a.ID, "", userType))
+		collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, "", userType))
 		for _, r := range got {
 			at := r.Attributes
 			if r.ResourceID == rootUser || r.Region != inventory.GlobalRegion {
@@ -98,12 +98,12 @@ func TestUsersWaitWhileTheReportIsInProgress(t *testing.T) {
 	}
 	tg := homeTarget(o, a)
 	api := &counting{ReportAPI: awsiam.NewFromConfig(tg.AWS)}
-	collecttest.AssertRecords(t, collectWith(t, tg, api, fast), o.ExpectedSecurity(a.ID, "", userType))
+	collecttest.AssertRecords(t, collectWith(t, tg, api, fast), o.ExpectedFor(a.ID, "", userType))
 	if g, n := api.generate.Load(), api.get.Load(); g != 1 || n != 3 {
 		t.Errorf("GenerateCredentialReport %d, GetCredentialReport %d calls; want 1 and 3 (two in progress)", g, n)
 	}
 	api = &counting{ReportAPI: awsiam.NewFromConfig(tg.AWS)}
-	collecttest.AssertRecords(t, collectWith(t, tg, api, fast), o.ExpectedSecurity(a.ID, "", userType))
+	collecttest.AssertRecords(t, collectWith(t, tg, api, fast), o.ExpectedFor(a.ID, "", userType))
 	if g, n := api.generate.Load(), api.get.Load(); g != 1 || n != 1 {
 		t.Errorf("second run: GenerateCredentialReport %d, GetCredentialReport %d calls; want 1 and 1", g, n)
 	}

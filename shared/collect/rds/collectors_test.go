@@ -22,6 +22,7 @@ var collectors = []struct {
 }{
 	{"instances", Instances},
 	{"clusters", Clusters},
+	{"snapshots", Snapshots},
 }
 
 func TestCollectorsEmitTheGroundTruth(t *testing.T) {

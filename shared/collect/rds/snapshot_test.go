@@ -26,7 +26,7 @@ func TestSnapshotsMatchGroundTruthInEveryRegion(t *testing.T) {
 	for _, a := range o.Reachable() {
 		for _, region := range a.EnabledRegions() {
 			got := collecttest.Collect(t, Snapshots(), collecttest.Target(o, a, region))
-			collecttest.AssertRecords(t, got, o.ExpectedRDSSnapshots(a.ID, region))
+			collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, region, inventory.RDSSnapshot))
 			all = append(all, got...)
 			r, _ := a.Region(region)
 			for _, sn := range r.RDS.Snapshots {
@@ -127,7 +127,7 @@ func TestSnapshotsFollowMarkersAcrossPages(t *testing.T) {
 	o := fakeorg.New(sp)
 	a := o.Accounts[0]
 	tg := collecttest.Target(o, a, a.EnabledRegions()[0])
-	want := o.ExpectedRDSSnapshots(a.ID, tg.Region)
+	want := o.ExpectedFor(a.ID, tg.Region, inventory.RDSSnapshot)
 	for _, max := range []*int32{nil, aws.Int32(20)} {
 		size := 100
 		if max != nil {
@@ -143,32 +143,6 @@ func TestSnapshotsFollowMarkersAcrossPages(t *testing.T) {
 		}
 		collecttest.AssertRecords(t, got, want)
 	}
-}
-
-func TestSnapshotsRideOutThrottling(t *testing.T) {
-	sp := testSpec()
-	sp.Throttle = true
-	o := fakeorg.New(sp)
-	a := o.Reachable()[0]
-	region := a.EnabledRegions()[0]
-	tg := collecttest.Target(o, a, region)
-	drain := awsrds.NewFromConfig(tg.AWS, func(op *awsrds.Options) { op.RetryMaxAttempts = 1 })
-	for i := 0; ; i++ {
-		_, err := drain.DescribeDBSnapshots(context.Background(), &awsrds.DescribeDBSnapshotsInput{})
-		var ae smithy.APIError
-		if errors.As(err, &ae) && ae.ErrorCode() == "Throttling" {
-			break
-		}
-		if err != nil || i > 1000 {
-			t.Fatalf("draining the RDS bucket: %v after %d calls", err, i)
-		}
-	}
-	tg.AWS = withRetries(tg.AWS, 10)
-	got := collecttest.Collect(t, Snapshots(), tg)
-	if o.Stats().Throttled < 2 {
-		t.Fatal("the collector was never throttled: the test proved nothing")
-	}
-	collecttest.AssertRecords(t, got, o.ExpectedRDSSnapshots(a.ID, region))
 }
 
 // attributeFaults answers DescribeDBSnapshotAttributes with an error for
@@ -193,7 +167,7 @@ func TestSnapshotAttributeFaults(t *testing.T) {
 	var want []inventory.Record
 	for _, x := range o.Reachable() {
 		for _, r := range x.EnabledRegions() {
-			if w := o.ExpectedRDSSnapshots(x.ID, r); len(w) >= 3 && a == nil {
+			if w := o.ExpectedFor(x.ID, r, inventory.RDSSnapshot); len(w) >= 3 && a == nil {
 				a, region, want = x, r, w
 			}
 		}

@@ -25,7 +25,7 @@ func TestAccountBlockMatchesGroundTruthInEveryAccount(t *testing.T) {
 	seen := map[string]int{}
 	for _, a := range o.Reachable() {
 		got := collecttest.Collect(t, AccountPublicAccessBlock(), homeTarget(o, a))
-		collecttest.AssertRecords(t, got, o.ExpectedS3Account(a.ID))
+		collecttest.AssertRecords(t, got, o.ExpectedFor(a.ID, "", inventory.S3AccountPublicAccessBlock))
 		r := got[0]
 		on := 0
 		for _, k := range []string{"block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"} {
@@ -87,7 +87,7 @@ func TestAccountBlockDeniedIsUnreadableAndOtherErrorsFail(t *testing.T) {
 	got := collecttest.Emitted(t, func(e collect.Emit) error {
 		return collectAccountBlock(context.Background(), tg, failingControl{"AccessDenied"}, e)
 	})
-	want := o.ExpectedS3Account(a.ID)
+	want := o.ExpectedFor(a.ID, "", inventory.S3AccountPublicAccessBlock)
 	want[0].Attributes = map[string]any{"unreadable": []string{"GetPublicAccessBlock"}, "tags": map[string]string{}}
 	collecttest.AssertRecords(t, got, want)
 
