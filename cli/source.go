@@ -13,6 +13,7 @@ import (
 	"github.com/cloudinv/aws-inventory/shared/collect/registry"
 	"github.com/cloudinv/aws-inventory/shared/config"
 	"github.com/cloudinv/aws-inventory/shared/demo"
+	"github.com/cloudinv/aws-inventory/shared/fakeorg"
 	"github.com/cloudinv/aws-inventory/shared/pipeline"
 	"github.com/cloudinv/aws-inventory/shared/pricing"
 	"github.com/cloudinv/aws-inventory/shared/store"
@@ -62,8 +63,30 @@ func (s *sourceFlags) sourceFlags(cmd *cobra.Command) string {
 	return ""
 }
 
-// env builds the pipeline environment: config, credentials, store.
+// env builds the pipeline environment: config, credentials, store. Flags
+// and the config file are checked before the database is opened, so a typo
+// or a missing file never leaves a new empty database behind.
 func (s *sourceFlags) env(ctx context.Context, cmd *cobra.Command, g *globals) (*pipeline.Env, func(), error) {
+	if s.prices != "snapshot" && s.prices != "api" {
+		return nil, nil, usagef("--prices %q: expected snapshot or api", s.prices)
+	}
+	var cfg *config.Config
+	if s.isDemo(cmd) {
+		switch {
+		case s.config != "":
+			return nil, nil, usagef("--demo and --config cannot be used together: the demo organization brings its own accounts")
+		case s.prices != "snapshot":
+			return nil, nil, usagef("--prices %s: the demo organization prices with the snapshot (it has no Price List API)", s.prices)
+		}
+		if _, err := fakeorg.ParseSpec(s.demoSpec()); err != nil {
+			return nil, nil, usagef("--demo: %v", err)
+		}
+	} else {
+		var err error
+		if cfg, err = s.loadConfig(); err != nil {
+			return nil, nil, err
+		}
+	}
 	path, err := g.localStore(cmd)
 	if err != nil {
 		return nil, nil, err
@@ -73,7 +96,7 @@ func (s *sourceFlags) env(ctx context.Context, cmd *cobra.Command, g *globals) (
 		return nil, nil, err
 	}
 	closeStore := func() { st.Close() }
-	env, err := s.pipelineEnv(ctx, cmd, st)
+	env, err := s.pipelineEnv(ctx, st, cfg)
 	if err != nil {
 		closeStore()
 		return nil, nil, err
@@ -81,34 +104,34 @@ func (s *sourceFlags) env(ctx context.Context, cmd *cobra.Command, g *globals) (
 	return env, closeStore, nil
 }
 
-func (s *sourceFlags) pipelineEnv(ctx context.Context, cmd *cobra.Command, st store.Store) (*pipeline.Env, error) {
-	if s.isDemo(cmd) {
-		if s.config != "" {
-			return nil, usagef("--demo and --config cannot be used together: the demo organization brings its own accounts")
-		}
-		spec := ""
-		if s.demo != "default" {
-			spec = s.demo
-		}
-		if s.prices != "snapshot" {
-			return nil, usagef("--prices %s: the demo organization prices with the snapshot (it has no Price List API)", s.prices)
-		}
-		env, _, err := demo.Env(spec, st, "aws-inventory-cli")
-		if err != nil {
-			return nil, usagef("--demo: %v", err)
-		}
-		return env, nil
+func (s *sourceFlags) demoSpec() string {
+	if s.demo == "default" {
+		return ""
 	}
+	return s.demo
+}
+
+func (s *sourceFlags) loadConfig() (*config.Config, error) {
 	path := s.config
 	if path == "" {
 		path = defaultConfigPath
 	}
 	cfg, err := config.Load(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) && s.config == "" {
-			return nil, usagef("no config file at %s: copy config/accounts.json.example to %s and edit it, pass --config FILE, or try --demo", path, path)
+	if errors.Is(err, fs.ErrNotExist) && s.config == "" {
+		return nil, usagef("no config file at %s: copy config/accounts.json.example to %s and edit it, pass --config FILE, or try --demo", path, path)
+	}
+	return cfg, err
+}
+
+// pipelineEnv wires the store to the demo organization (cfg nil) or to AWS
+// with cfg.
+func (s *sourceFlags) pipelineEnv(ctx context.Context, st store.Store, cfg *config.Config) (*pipeline.Env, error) {
+	if cfg == nil {
+		env, _, err := demo.Env(s.demoSpec(), st, "aws-inventory-cli")
+		if err != nil {
+			return nil, usagef("--demo: %v", err)
 		}
-		return nil, err
+		return env, nil
 	}
 	home := "us-east-1"
 	base, err := access.LoadDefault(ctx, home)
@@ -123,12 +146,8 @@ func (s *sourceFlags) pipelineEnv(ctx context.Context, cmd *cobra.Command, st st
 		MaxAttempts: cfg.CollectionSettings.RetryAttempts,
 	})
 	prices := pricing.Snapshot()
-	switch s.prices {
-	case "snapshot":
-	case "api":
+	if s.prices == "api" {
 		prices = pricing.NewAPI(pricing.NewClient(base), pricing.Snapshot(), pricing.StoreCache{Store: st}, pricing.APIOptions{})
-	default:
-		return nil, usagef("--prices %q: expected snapshot or api", s.prices)
 	}
 	return &pipeline.Env{Config: cfg, Access: acc, Store: st, Collectors: registry.ByType(), HomeRegion: home, Prices: prices}, nil
 }
